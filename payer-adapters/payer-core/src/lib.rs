@@ -1,0 +1,34 @@
+//! The seam between the gateway and the payers: the normalized eligibility model and the adapter trait.
+//!
+//! - [`phi`]: [`Phi`], the wrapper that keeps member data out of `Debug` and `Display`.
+//! - [`request`]: [`EligibilityRequest`], one validated inquiry, as every transport receives it.
+//! - [`response`]: [`EligibilityResponse`], one payer's answer in the normalized ("medical network eligibility v3") shape.
+//! - [`coverage`]: [`Coverage`], the summary a person wants (active, copay, deductible left, auth required).
+//! - [`error`]: [`AdapterError`], what can go wrong talking to a payer, whose fault it is and whether a retry can help.
+//! - [`adapter`]: [`PayerAdapter`], the one trait every transport implements.
+//!
+//! This crate knows nothing of HTTP servers, caches, rate limiters or metrics: those wrap adapters in the gateway.
+//! It is deliberately small so that every adapter crate and the X12 codec can depend on it without pulling in a runtime.
+#![forbid(unsafe_code)]
+#![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
+
+pub mod adapter;
+pub mod coverage;
+pub mod error;
+pub mod phi;
+pub mod request;
+pub mod response;
+
+pub use adapter::{ExchangeInfo, PayerAdapter, PayerReply};
+pub use coverage::{Accumulator, Amounts, Coverage, CoverageStatus, NetworkBenefits, ServiceCoverage};
+pub use error::{AdapterError, FaultSide};
+pub use phi::Phi;
+pub use request::{
+    DateOfService, EligibilityRequest, Encounter, Gender, Member, ProcedureCode, Provider,
+};
+pub use response::{
+    Address, BenefitInformation, DateInformation, EligibilityResponse, MessageText, PayerErrorInfo,
+    AdditionalInformation, Communication, Contact, Reference, ServiceDelivery,
+    PayerInfo, PlanInformation, PlanStatus, ProcedureIdentifier, ProviderInfo, RelatedEntity,
+    ResponseMember, Warning,
+};

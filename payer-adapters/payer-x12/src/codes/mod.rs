@@ -1,0 +1,1 @@
+//! X12 code tables with their names.

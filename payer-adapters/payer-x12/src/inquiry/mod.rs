@@ -1,0 +1,4 @@
+//! The 270 eligibility inquiry: encode and decode.
+
+mod decode;
+mod encode;

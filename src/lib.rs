@@ -1,0 +1,1 @@
+//! The eligibility gateway (placeholder until the gateway modules land).

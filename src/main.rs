@@ -1,0 +1,2 @@
+//! The `eligibility-gateway` binary.
+fn main() {}
