@@ -1,0 +1,2 @@
+//! Criterion benchmark of 271 decoding (being written).
+fn main() {}
