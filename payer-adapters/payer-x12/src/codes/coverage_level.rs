@@ -1,0 +1,24 @@
+//! Coverage level codes (X12 element 1207: EB02), with their names.
+
+/// The name of an EB02 code, or `None` when the code is not in the 005010X279A1 list.
+pub fn coverage_level_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "CHD" => "Children Only",
+        "DEP" => "Dependents Only",
+        "ECH" => "Employee and Children",
+        "EMP" => "Employee Only",
+        "ESP" => "Employee and Spouse",
+        "FAM" => "Family",
+        "IND" => "Individual",
+        "SPC" => "Spouse and Children",
+        "SPO" => "Spouse Only",
+        _ => return None,
+    })
+}
+
+/// Whether a coverage level counts toward the family accumulator (as opposed to the individual one).
+///
+/// `IND` and `EMP` are individual; every level that covers more than one person is family.
+pub fn is_family_coverage_level(code: &str) -> bool {
+    matches!(code, "FAM" | "CHD" | "DEP" | "ECH" | "ESP" | "SPC")
+}

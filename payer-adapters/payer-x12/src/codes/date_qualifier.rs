@@ -1,0 +1,42 @@
+//! Date/time qualifiers (X12 element 374: DTP01) used in 270/271 transactions, with their names.
+
+/// The name of a DTP01 code, or `None` when the code is not used in 005010X279A1.
+pub fn date_qualifier_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "007" => "Effective",
+        "036" => "Expiration",
+        "096" => "Discharge",
+        "102" => "Issue",
+        "152" => "Effective Date of Change",
+        "193" => "Period Start",
+        "194" => "Period End",
+        "198" => "Completion",
+        "290" => "Coordination of Benefits",
+        "291" => "Plan",
+        "292" => "Benefit",
+        "295" => "Primary Care Provider",
+        "304" => "Latest Visit or Consultation",
+        "307" => "Eligibility",
+        "318" => "Added",
+        "340" => "Consolidated Omnibus Budget Reconciliation Act (COBRA) Begin",
+        "341" => "Consolidated Omnibus Budget Reconciliation Act (COBRA) End",
+        "342" => "Premium Paid to Date Begin",
+        "343" => "Premium Paid to Date End",
+        "346" => "Plan Begin",
+        "347" => "Plan End",
+        "348" => "Benefit Begin",
+        "349" => "Benefit End",
+        "356" => "Eligibility Begin",
+        "357" => "Eligibility End",
+        "382" => "Enrollment",
+        "435" => "Admission",
+        "442" => "Date of Death",
+        "458" => "Certification",
+        "472" => "Service",
+        "539" => "Policy Effective",
+        "540" => "Policy Expiration",
+        "636" => "Date of Last Update",
+        "771" => "Status",
+        _ => return None,
+    })
+}

@@ -1,0 +1,43 @@
+//! Eligibility or benefit information codes (X12 element 1390: EB01), with their names.
+
+/// The name of an EB01 code, or `None` when the code is not in the 005010X279A1 list.
+pub fn eligibility_benefit_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "1" => "Active Coverage",
+        "2" => "Active - Full Risk Capitation",
+        "3" => "Active - Services Capitated",
+        "4" => "Active - Services Capitated to Primary Care Physician",
+        "5" => "Active - Pending Investigation",
+        "6" => "Inactive",
+        "7" => "Inactive - Pending Eligibility Update",
+        "8" => "Inactive - Pending Investigation",
+        "A" => "Co-Insurance",
+        "B" => "Co-Payment",
+        "C" => "Deductible",
+        "CB" => "Coverage Basis",
+        "D" => "Benefit Description",
+        "E" => "Exclusions",
+        "F" => "Limitations",
+        "G" => "Out of Pocket (Stop Loss)",
+        "H" => "Unlimited",
+        "I" => "Non-Covered",
+        "J" => "Cost Containment",
+        "K" => "Reserve",
+        "L" => "Primary Care Provider",
+        "M" => "Pre-existing Condition",
+        "MC" => "Managed Care Coordinator",
+        "N" => "Services Restricted to Following Provider",
+        "O" => "Not Deemed a Medical Necessity",
+        "P" => "Benefit Disclaimer",
+        "Q" => "Second Surgical Opinion Required",
+        "R" => "Other or Additional Payor",
+        "S" => "Prior Year(s) History",
+        "T" => "Card(s) Reported Lost/Stolen",
+        "U" => "Contact Following Entity for Eligibility or Benefit Information",
+        "V" => "Cannot Process",
+        "W" => "Other Source of Data",
+        "X" => "Health Care Facility",
+        "Y" => "Spend Down",
+        _ => return None,
+    })
+}
