@@ -1,0 +1,166 @@
+//! [`Segment`]: one X12 segment borrowed from the input, with element, repetition and component access.
+//!
+//! Nothing is allocated: a segment is its id, the text after the id's separator and the delimiters; elements are
+//! found with `memchr` when asked for. Element numbers are 1-based as in the implementation guides (`EB03` is
+//! `element(3)`). Values are trimmed of surrounding spaces; [`Segment::raw_element`] gives them as sent.
+use memchr::{memchr, memchr_iter};
+
+use super::isa::Delimiters;
+
+/// One segment of an interchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) data: Option<&'a str>,
+    pub(crate) position: usize,
+    pub(crate) delimiters: Delimiters,
+    pub(crate) terminated: bool,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id as sent (`NM1`, `EB`; payers occasionally send lowercase, see [`Segment::is`]).
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// Whether the id is `id`, ignoring ASCII case.
+    pub fn is(&self, id: &str) -> bool {
+        self.id.eq_ignore_ascii_case(id)
+    }
+
+    /// The 1-based index of the segment in the input (the ISA is 1).
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The delimiters in force for this segment.
+    pub fn delimiters(&self) -> Delimiters {
+        self.delimiters
+    }
+
+    /// False for a final segment that the input ended before terminating.
+    pub fn is_terminated(&self) -> bool {
+        self.terminated
+    }
+
+    /// Everything after the id and its separator, as sent (contains PHI: never log it); `""` when none.
+    pub fn data(&self) -> &'a str {
+        self.data.unwrap_or("")
+    }
+
+    /// The elements after the id, in order, untrimmed (element 1 first).
+    pub fn elements(&self) -> Split<'a> {
+        match self.data {
+            Some(data) => Split::new(data, self.delimiters.element),
+            None => Split::empty(),
+        }
+    }
+
+    /// How many elements the segment has (trailing empty elements count: `EB*1**30**` has 5).
+    pub fn element_count(&self) -> usize {
+        match self.data {
+            Some(data) => memchr_iter(self.delimiters.element, data.as_bytes()).count() + 1,
+            None => 0,
+        }
+    }
+
+    /// Element `n` (1-based) as sent, or `None` when the segment has fewer elements.
+    pub fn raw_element(&self, n: usize) -> Option<&'a str> {
+        n.checked_sub(1).and_then(|i| self.elements().nth(i))
+    }
+
+    /// Element `n` (1-based), trimmed of spaces; `None` when absent or empty.
+    pub fn element(&self, n: usize) -> Option<&'a str> {
+        self.raw_element(n)
+            .map(|v| v.trim_matches(' '))
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Elements 1 to `N` in one pass, trimmed; `""` where absent or empty.
+    pub fn fields<const N: usize>(&self) -> [&'a str; N] {
+        let mut out = [""; N];
+        for (slot, value) in out.iter_mut().zip(self.elements()) {
+            *slot = value.trim_matches(' ');
+        }
+        out
+    }
+
+    /// The repeated values of element `n` (split on the repetition separator), trimmed, empty ones skipped.
+    ///
+    /// When the interchange declares no repetition separator (004010 `U`), the element is one value.
+    pub fn repetitions(&self, n: usize) -> impl Iterator<Item = &'a str> + 'a {
+        let value = self.raw_element(n).unwrap_or("");
+        let split = match self.delimiters.repetition {
+            Some(rep) => Split::new(value, rep),
+            None => Split::whole(value),
+        };
+        split.map(|v| v.trim_matches(' ')).filter(|v| !v.is_empty())
+    }
+
+    /// The components of element `n` (split on the component separator), untrimmed, empty ones kept so that
+    /// component numbers stay right. Empty when the element is absent.
+    pub fn components(&self, n: usize) -> Split<'a> {
+        match self.raw_element(n) {
+            Some(value) => Split::new(value, self.delimiters.component),
+            None => Split::empty(),
+        }
+    }
+
+    /// Component `k` (1-based) of element `n`, trimmed; `None` when absent or empty.
+    pub fn component(&self, n: usize, k: usize) -> Option<&'a str> {
+        let i = k.checked_sub(1)?;
+        self.components(n)
+            .nth(i)
+            .map(|v| v.trim_matches(' '))
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// An iterator over the parts of a value split on one delimiter byte, borrowing from the input.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    rest: Option<&'a str>,
+    sep: Option<u8>,
+}
+
+impl<'a> Split<'a> {
+    fn new(value: &'a str, sep: u8) -> Self {
+        Split {
+            rest: Some(value),
+            sep: Some(sep),
+        }
+    }
+
+    fn whole(value: &'a str) -> Self {
+        Split {
+            rest: Some(value),
+            sep: None,
+        }
+    }
+
+    fn empty() -> Self {
+        Split {
+            rest: None,
+            sep: None,
+        }
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match self.sep.and_then(|sep| memchr(sep, rest.as_bytes())) {
+            Some(at) => {
+                // The separator is ASCII, so both slices fall on character boundaries.
+                self.rest = Some(rest.get(at + 1..).unwrap_or(""));
+                Some(rest.get(..at).unwrap_or(""))
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
