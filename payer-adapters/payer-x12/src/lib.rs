@@ -8,6 +8,7 @@
 //! - [`inquiry`]: the 270: encode from an `EligibilityRequest`, and decode back.
 //! - [`response`]: the 271: decode the 005010X279A1 loop hierarchy, normalize, summarize coverage; and encode.
 //! - [`ack`]: 999 and TA1: decode rejections into normalized errors, and encode them.
+//! - [`reply`]: [`decode`], any payer reply (271, 999, TA1, several per interchange) into a [`Reply`].
 //!
 //! The codec has no I/O and no runtime: it depends on `payer-core` and nothing of the gateway.
 #![forbid(unsafe_code)]
@@ -17,8 +18,11 @@ pub mod ack;
 pub mod codes;
 pub mod error;
 pub mod inquiry;
+pub mod reply;
 pub mod response;
 pub mod tokenizer;
 pub mod writer;
 
-pub use error::X12Error;
+pub use error::{X12Error, X12ErrorKind};
+pub use reply::{decode, decode_271, Reply};
+pub use response::summarize;

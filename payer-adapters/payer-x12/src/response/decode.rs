@@ -1,1 +1,576 @@
-//! (to be written)
+//! The 005010X279A1 loop model of a 271, walked segment by segment straight into [`EligibilityResponse`]s.
+//!
+//! Loops are told apart by the HL level (20 information source, 21 receiver, 22 subscriber, 23 dependent) and,
+//! within a level, by what came before: before the level's NM1 is its 2000 loop, after it the 2100 loop, from an
+//! EB on the 2110 benefit loop, and between LS and LE the 2120 related-entity loop. No tree is built.
+//!
+//! One response per subscriber (2000C): a transaction set usually holds one; when it holds several, each gets
+//! the information source, the receiver and their AAA errors. A transaction set without any subscriber (a
+//! receiver-level rejection) gives one response. Tolerated deviations become warnings; an HL without a known
+//! level, an EB without EB01 and an AAA without AAA03 are errors, since their meaning cannot be recovered.
+use payer_core::{
+    Address, BenefitInformation, EligibilityResponse, PayerErrorInfo, PayerInfo, Phi, ProviderInfo,
+    RelatedEntity, ResponseMember, Warning,
+};
+
+use super::coverage::summarize;
+use super::normalize as n;
+use crate::error::{X12Error, X12ErrorKind};
+use crate::reply::{warning, SetReader, Tag};
+use crate::tokenizer::Segment;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Header,
+    Source,
+    Receiver,
+    Subscriber,
+    Dependent,
+}
+
+/// Decodes one 271 transaction set, from after its ST to its SE.
+pub(crate) fn decode_transaction(
+    reader: &mut SetReader<'_, '_>,
+) -> Result<Vec<EligibilityResponse>, X12Error> {
+    let st = reader.st();
+    let mut txn = Txn::new(st.element(2).unwrap_or_default().to_string());
+    while let Some((tag, seg)) = reader.next_segment() {
+        txn.segment(tag, &seg)?;
+    }
+    let set_warnings = std::mem::take(&mut reader.warnings);
+    let mut responses = txn.finish();
+    for response in &mut responses {
+        response.warnings.extend(set_warnings.iter().cloned());
+        response.plan_status = response
+            .benefits_information
+            .iter()
+            .filter_map(n::plan_status)
+            .collect();
+        response.coverage = summarize(response);
+    }
+    Ok(responses)
+}
+
+struct Txn {
+    control_number: String,
+    payer: Option<PayerInfo>,
+    provider: Option<ProviderInfo>,
+    source_errors: Vec<PayerErrorInfo>,
+    receiver_errors: Vec<PayerErrorInfo>,
+    shared_warnings: Vec<Warning>,
+    done: Vec<EligibilityResponse>,
+    cur: Option<EligibilityResponse>,
+    level: Level,
+    /// The level's NM1 was seen: 2100 rather than 2000.
+    named: bool,
+    /// Inside a 2110 loop (after an EB).
+    in_benefit: bool,
+    /// Inside a 2120 loop (between LS and LE).
+    in_entities: bool,
+    /// The IG position of the last segment in the current loop, to report segments out of order.
+    rank: u8,
+}
+
+impl Txn {
+    fn new(control_number: String) -> Self {
+        Txn {
+            control_number,
+            payer: None,
+            provider: None,
+            source_errors: Vec::new(),
+            receiver_errors: Vec::new(),
+            shared_warnings: Vec::new(),
+            done: Vec::new(),
+            cur: None,
+            level: Level::Header,
+            named: false,
+            in_benefit: false,
+            in_entities: false,
+            rank: 0,
+        }
+    }
+
+    fn loop_id(&self) -> &'static str {
+        let member = |c: &'static str, d: &'static str| {
+            if self.level == Level::Subscriber {
+                c
+            } else {
+                d
+            }
+        };
+        match self.level {
+            Level::Header => "2000A",
+            Level::Source => ["2000A", "2100A"][usize::from(self.named)],
+            Level::Receiver => ["2000B", "2100B"][usize::from(self.named)],
+            Level::Subscriber | Level::Dependent if self.in_benefit => member("2110C", "2110D"),
+            Level::Subscriber | Level::Dependent if self.named => member("2100C", "2100D"),
+            Level::Subscriber | Level::Dependent => member("2000C", "2000D"),
+        }
+    }
+
+    fn is_member_level(&self) -> bool {
+        matches!(self.level, Level::Subscriber | Level::Dependent)
+    }
+
+    fn warn(&mut self, code: &str, message: &str, seg: &Segment<'_>) {
+        let w = warning(code, message, seg);
+        match &mut self.cur {
+            Some(cur) => cur.warnings.push(w),
+            None => self.shared_warnings.push(w),
+        }
+    }
+
+    fn unexpected(&mut self, seg: &Segment<'_>) {
+        let msg = format!(
+            "segment not expected in loop {} was skipped",
+            self.loop_id()
+        );
+        self.warn("unexpected-segment", &msg, seg);
+    }
+
+    /// Records the IG position of a segment within its loop, warning when it comes after a later one.
+    fn order(&mut self, rank: u8, seg: &Segment<'_>) {
+        if rank < self.rank {
+            let msg = format!(
+                "segment out of the implementation guide's order in loop {}",
+                self.loop_id()
+            );
+            self.warn("segment-order", &msg, seg);
+        }
+        self.rank = rank;
+    }
+
+    fn new_response(&self) -> EligibilityResponse {
+        let mut errors = self.source_errors.clone();
+        errors.extend(self.receiver_errors.iter().cloned());
+        EligibilityResponse {
+            control_number: self.control_number.clone(),
+            trading_partner_service_id: self
+                .payer
+                .as_ref()
+                .and_then(|p| p.payor_identification.clone()),
+            provider: self.provider.clone(),
+            payer: self.payer.clone(),
+            errors,
+            warnings: self.shared_warnings.clone(),
+            ..EligibilityResponse::default()
+        }
+    }
+
+    fn finish_member(&mut self) {
+        if let Some(done) = self.cur.take() {
+            self.done.push(done);
+        }
+    }
+
+    fn finish(mut self) -> Vec<EligibilityResponse> {
+        self.finish_member();
+        if self.done.is_empty() {
+            let only = self.new_response();
+            self.done.push(only);
+        }
+        self.done
+    }
+
+    fn member(&mut self) -> Option<&mut ResponseMember> {
+        let cur = self.cur.as_mut()?;
+        match self.level {
+            Level::Subscriber => Some(cur.subscriber.get_or_insert_with(ResponseMember::default)),
+            Level::Dependent => cur.dependents.last_mut(),
+            _ => None,
+        }
+    }
+
+    fn with_member_address(&mut self, fill: impl FnOnce(&mut Address)) {
+        if let Some(member) = self.member() {
+            let mut address = member
+                .address
+                .take()
+                .map(Phi::into_inner)
+                .unwrap_or_default();
+            fill(&mut address);
+            member.address = Some(Phi::new(address));
+        }
+    }
+
+    fn benefit(&mut self) -> Option<&mut BenefitInformation> {
+        if !self.in_benefit {
+            return None;
+        }
+        self.cur.as_mut()?.benefits_information.last_mut()
+    }
+
+    fn entity(&mut self) -> Option<&mut RelatedEntity> {
+        if !self.in_entities {
+            return None;
+        }
+        self.benefit()?.benefits_related_entities.last_mut()
+    }
+
+    fn segment(&mut self, tag: Tag, seg: &Segment<'_>) -> Result<(), X12Error> {
+        match tag {
+            Tag::Bht if self.level == Level::Header => {
+                if let Some(reference) = seg.element(3) {
+                    self.control_number = reference.to_string();
+                }
+            }
+            Tag::Hl => self.hierarchy(seg)?,
+            Tag::Nm1 => self.name(seg),
+            Tag::Aaa => self.rejection(seg)?,
+            Tag::Eb => self.eligibility_benefit(seg)?,
+            _ if self.in_benefit => self.benefit_segment(tag, seg),
+            _ => self.level_segment(tag, seg),
+        }
+        Ok(())
+    }
+
+    fn hierarchy(&mut self, seg: &Segment<'_>) -> Result<(), X12Error> {
+        let level = match seg.element(3) {
+            Some("20") => Level::Source,
+            Some("21") => Level::Receiver,
+            Some("22") => Level::Subscriber,
+            Some("23") => Level::Dependent,
+            Some(_) => {
+                return Err(invalid(
+                    seg,
+                    3,
+                    "HL03 is not a 271 level (20, 21, 22 or 23)",
+                ))
+            }
+            None => {
+                return Err(invalid(
+                    seg,
+                    3,
+                    "HL03 (hierarchical level code) is required",
+                ))
+            }
+        };
+        if self.in_entities {
+            self.warn("missing-segment", "an LS loop was not closed by LE", seg);
+        }
+        self.named = false;
+        self.in_benefit = false;
+        self.in_entities = false;
+        self.rank = 0;
+        match level {
+            Level::Source => {
+                self.finish_member();
+                self.payer = None;
+                self.provider = None;
+                self.source_errors.clear();
+                self.receiver_errors.clear();
+            }
+            Level::Receiver => {
+                self.finish_member();
+                self.provider = None;
+                self.receiver_errors.clear();
+            }
+            Level::Subscriber => {
+                self.finish_member();
+                let mut response = self.new_response();
+                response.subscriber = Some(ResponseMember::default());
+                self.cur = Some(response);
+            }
+            Level::Dependent | Level::Header => {
+                if self.cur.is_none() {
+                    self.warn(
+                        "missing-segment",
+                        "a dependent level without a subscriber level",
+                        seg,
+                    );
+                    let mut response = self.new_response();
+                    response.subscriber = Some(ResponseMember::default());
+                    self.cur = Some(response);
+                }
+                if let Some(cur) = self.cur.as_mut() {
+                    cur.dependents.push(ResponseMember::default());
+                }
+            }
+        }
+        self.level = level;
+        Ok(())
+    }
+
+    fn name(&mut self, seg: &Segment<'_>) {
+        if self.in_entities {
+            let entity = n::related_entity(seg);
+            match self.benefit() {
+                Some(benefit) => benefit.benefits_related_entities.push(entity),
+                None => self.unexpected(seg),
+            }
+            return;
+        }
+        if self.in_benefit || self.level == Level::Header {
+            return self.unexpected(seg);
+        }
+        if self.named {
+            self.warn(
+                "repeated-segment",
+                "a second NM1 in the same level replaced the first",
+                seg,
+            );
+        }
+        self.rank = 1;
+        self.named = true;
+        let entity = seg.element(1).unwrap_or_default();
+        match self.level {
+            Level::Source => self.payer = Some(n::payer(seg)),
+            Level::Receiver => self.provider = Some(n::provider(seg)),
+            Level::Subscriber | Level::Dependent => {
+                let expected = if self.level == Level::Subscriber {
+                    "IL"
+                } else {
+                    "03"
+                };
+                if !entity.eq_ignore_ascii_case(expected) {
+                    let msg = format!("NM101 should be {expected} in loop {}", self.loop_id());
+                    self.warn("unexpected-entity", &msg, seg);
+                }
+                if let Some(member) = self.member() {
+                    n::member_name(seg, member);
+                }
+            }
+            Level::Header => {}
+        }
+    }
+
+    fn rejection(&mut self, seg: &Segment<'_>) -> Result<(), X12Error> {
+        if self.in_entities {
+            self.warn(
+                "segment-order",
+                "AAA inside an LS/LE loop belongs to its benefit",
+                seg,
+            );
+        }
+        if self.level == Level::Header {
+            self.warn(
+                "segment-order",
+                "AAA before the first HL was filed under 2000A",
+                seg,
+            );
+        }
+        let loop_id = self.loop_id();
+        let error = n::rejection(seg, loop_id)?;
+        let rank = match self.level {
+            Level::Source if self.named => 3,
+            Level::Receiver => 5,
+            _ if self.in_benefit => 4,
+            _ if self.named => 6,
+            _ => 0,
+        };
+        self.order(rank, seg);
+        match self.level {
+            Level::Header | Level::Source => self.source_errors.push(error),
+            Level::Receiver => self.receiver_errors.push(error),
+            Level::Subscriber | Level::Dependent => {
+                if let Some(cur) = self.cur.as_mut() {
+                    cur.errors.push(error);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn eligibility_benefit(&mut self, seg: &Segment<'_>) -> Result<(), X12Error> {
+        if !self.is_member_level() {
+            self.unexpected(seg);
+            return Ok(());
+        }
+        if self.in_entities {
+            self.warn("missing-segment", "an LS loop was not closed by LE", seg);
+        }
+        self.in_benefit = true;
+        self.in_entities = false;
+        self.rank = 0;
+        let benefit = n::benefit(seg, self.loop_id())?;
+        if let Some(problem) = n::benefit_numbers_problem(&benefit) {
+            self.warn("invalid-number", problem, seg);
+        }
+        if let Some(cur) = self.cur.as_mut() {
+            cur.benefits_information.push(benefit);
+        }
+        Ok(())
+    }
+
+    /// A segment of the 2110 or 2120 loop (after an EB).
+    fn benefit_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
+        if self.in_entities {
+            return self.entity_segment(tag, seg);
+        }
+        let rank = match tag {
+            Tag::Hsd => 1,
+            Tag::Ref => 2,
+            Tag::Dtp => 3,
+            Tag::Msg => 5,
+            Tag::Iii => 6,
+            Tag::Ls => 7,
+            _ => return self.unexpected(seg),
+        };
+        self.order(rank, seg);
+        self.benefit_detail(tag, seg);
+    }
+
+    /// Files HSD, REF, DTP, MSG, III under the current benefit, or opens its LS loop.
+    fn benefit_detail(&mut self, tag: Tag, seg: &Segment<'_>) {
+        let mut problem = None;
+        let Some(benefit) = self.benefit() else {
+            return;
+        };
+        match tag {
+            Tag::Hsd => benefit
+                .benefits_service_delivery
+                .push(n::service_delivery(seg)),
+            Tag::Ref => match n::reference(seg) {
+                Some(r) => benefit.benefits_additional_information.push(r),
+                None => problem = Some("REF without a qualifier or a value was skipped"),
+            },
+            Tag::Dtp => {
+                let (date, bad) = n::date(seg);
+                benefit.benefits_date_information.extend(date);
+                problem = bad;
+            }
+            Tag::Msg => benefit.additional_information.extend(n::message(seg)),
+            Tag::Iii => benefit
+                .eligibility_additional_information
+                .push(n::additional_information(seg)),
+            Tag::Ls => self.in_entities = true,
+            _ => {}
+        }
+        if let Some(problem) = problem {
+            self.warn("invalid-segment", problem, seg);
+        }
+    }
+
+    /// A segment between LS and LE: N3, N4, PER, PRV of the last NM1, or the closing LE.
+    fn entity_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
+        if tag == Tag::Le {
+            self.in_entities = false;
+            self.rank = 8;
+            return;
+        }
+        if matches!(tag, Tag::Ref | Tag::Dtp | Tag::Msg | Tag::Hsd | Tag::Iii) {
+            // Seen in the wild: benefit details wrapped in LS/LE. Keep them with the benefit.
+            self.warn(
+                "segment-order",
+                "a benefit segment inside an LS/LE loop was kept with its benefit",
+                seg,
+            );
+            return self.benefit_detail(tag, seg);
+        }
+        let Some(entity) = self.entity() else {
+            return self.warn(
+                "missing-segment",
+                "a 2120 segment before the loop's NM1 was skipped",
+                seg,
+            );
+        };
+        match tag {
+            Tag::N3 => n::street(seg, entity.address.get_or_insert_with(Default::default)),
+            Tag::N4 => n::city(seg, entity.address.get_or_insert_with(Default::default)),
+            Tag::Per => entity.contact_information.push(n::contact(seg)),
+            Tag::Prv => {
+                let [code, _, taxonomy] = seg.fields::<3>();
+                entity.provider_code = (!code.is_empty()).then(|| code.to_string());
+                entity.reference_identification =
+                    (!taxonomy.is_empty()).then(|| taxonomy.to_string());
+            }
+            _ => self.unexpected(seg),
+        }
+    }
+
+    /// A segment of a 2000/2100 loop.
+    fn level_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
+        match (self.level, tag) {
+            (Level::Source, Tag::Per) if self.named => {
+                self.order(2, seg);
+                if let Some(payer) = self.payer.as_mut() {
+                    payer.contact_information.push(n::contact(seg));
+                }
+            }
+            (Level::Receiver, Tag::Ref | Tag::N3 | Tag::N4) if self.named => {
+                // Conformant, but the receiver's address and references are not part of the response.
+                self.order(if tag == Tag::Ref { 2 } else { 3 }, seg);
+            }
+            (Level::Receiver, Tag::Prv) if self.named => {
+                self.order(6, seg);
+                if let Some(provider) = self.provider.as_mut() {
+                    n::provider_specialty(seg, provider);
+                }
+            }
+            (Level::Subscriber | Level::Dependent, _) => self.member_segment(tag, seg),
+            _ => self.unexpected(seg),
+        }
+    }
+
+    /// A segment of 2000C/2100C or 2000D/2100D.
+    fn member_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
+        if tag == Tag::Trn {
+            // Trace numbers belong before the NM1; they identify the inquiry, not the member.
+            return self.order(0, seg);
+        }
+        if !self.named {
+            self.warn(
+                "segment-order",
+                "a member segment came before the member's NM1",
+                seg,
+            );
+            self.named = true;
+        }
+        let rank = match tag {
+            Tag::Ref => 2,
+            Tag::N3 => 3,
+            Tag::N4 => 4,
+            Tag::Per => 5,
+            Tag::Prv => 7,
+            Tag::Dmg => 8,
+            Tag::Ins => 9,
+            Tag::Hi => 10,
+            Tag::Dtp => 11,
+            Tag::Mpi => 12,
+            _ => return self.unexpected(seg),
+        };
+        self.order(rank, seg);
+        let mut problem = None;
+        match tag {
+            Tag::Ref => match (n::reference(seg), self.cur.as_mut()) {
+                (Some(r), Some(cur)) => n::add_plan_reference(
+                    cur.plan_information.get_or_insert_with(Default::default),
+                    r,
+                ),
+                _ => problem = Some("REF without a qualifier or a value was skipped"),
+            },
+            Tag::N3 => self.with_member_address(|a| n::street(seg, a)),
+            Tag::N4 => self.with_member_address(|a| n::city(seg, a)),
+            Tag::Dmg => {
+                if let Some(member) = self.member() {
+                    n::demographics(seg, member);
+                }
+            }
+            Tag::Ins => {
+                if let Some(member) = self.member() {
+                    n::insured(seg, member);
+                }
+            }
+            Tag::Dtp => {
+                let (date, bad) = n::date(seg);
+                if let Some(cur) = self.cur.as_mut() {
+                    cur.plan_date_information.extend(date);
+                }
+                problem = bad;
+            }
+            // PER, PRV, HI and MPI of a member are conformant but not part of the response.
+            _ => {}
+        }
+        if let Some(problem) = problem {
+            self.warn("invalid-segment", problem, seg);
+        }
+    }
+}
+
+fn invalid(seg: &Segment<'_>, index: usize, reason: &'static str) -> X12Error {
+    X12Error::at(
+        seg.id(),
+        seg.position(),
+        X12ErrorKind::InvalidElement { index, reason },
+    )
+}
