@@ -4,6 +4,7 @@
 //! - [`tokenizer`]: delimiter detection from the ISA and a zero-copy segment and element splitter.
 //! - [`error`]: [`X12Error`], naming the segment and its position, never its content.
 //! - [`codes`]: the X12 code tables with their names (service types, EB01, AAA reasons, ...).
+//! - [`envelope`]: [`envelope::InterchangeHeader`], the ISA/GS/ST framing every encoder writes.
 //! - [`writer`]: an X12 segment writer that refuses data containing a delimiter.
 //! - [`inquiry`]: the 270: encode from an `EligibilityRequest`, and decode back.
 //! - [`response`]: the 271: decode the 005010X279A1 loop hierarchy, normalize, summarize coverage; and encode.
@@ -16,6 +17,7 @@
 
 pub mod ack;
 pub mod codes;
+pub mod envelope;
 pub mod error;
 pub mod inquiry;
 pub mod reply;
