@@ -20,7 +20,7 @@ use crate::reply::{warning, SetReader, Tag};
 use crate::tokenizer::Segment;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Level {
+pub(super) enum Level {
     Header,
     Source,
     Receiver,
@@ -51,24 +51,24 @@ pub(crate) fn decode_transaction(
     Ok(responses)
 }
 
-struct Txn {
-    control_number: String,
-    payer: Option<PayerInfo>,
-    provider: Option<ProviderInfo>,
-    source_errors: Vec<PayerErrorInfo>,
-    receiver_errors: Vec<PayerErrorInfo>,
-    shared_warnings: Vec<Warning>,
-    done: Vec<EligibilityResponse>,
-    cur: Option<EligibilityResponse>,
-    level: Level,
+pub(super) struct Txn {
+    pub(super) control_number: String,
+    pub(super) payer: Option<PayerInfo>,
+    pub(super) provider: Option<ProviderInfo>,
+    pub(super) source_errors: Vec<PayerErrorInfo>,
+    pub(super) receiver_errors: Vec<PayerErrorInfo>,
+    pub(super) shared_warnings: Vec<Warning>,
+    pub(super) done: Vec<EligibilityResponse>,
+    pub(super) cur: Option<EligibilityResponse>,
+    pub(super) level: Level,
     /// The level's NM1 was seen: 2100 rather than 2000.
-    named: bool,
+    pub(super) named: bool,
     /// Inside a 2110 loop (after an EB).
-    in_benefit: bool,
+    pub(super) in_benefit: bool,
     /// Inside a 2120 loop (between LS and LE).
-    in_entities: bool,
+    pub(super) in_entities: bool,
     /// The IG position of the last segment in the current loop, to report segments out of order.
-    rank: u8,
+    pub(super) rank: u8,
 }
 
 impl Txn {
@@ -90,7 +90,7 @@ impl Txn {
         }
     }
 
-    fn loop_id(&self) -> &'static str {
+    pub(super) fn loop_id(&self) -> &'static str {
         let member = |c: &'static str, d: &'static str| {
             if self.level == Level::Subscriber {
                 c
@@ -108,11 +108,11 @@ impl Txn {
         }
     }
 
-    fn is_member_level(&self) -> bool {
+    pub(super) fn is_member_level(&self) -> bool {
         matches!(self.level, Level::Subscriber | Level::Dependent)
     }
 
-    fn warn(&mut self, code: &str, message: &str, seg: &Segment<'_>) {
+    pub(super) fn warn(&mut self, code: &str, message: &str, seg: &Segment<'_>) {
         let w = warning(code, message, seg);
         match &mut self.cur {
             Some(cur) => cur.warnings.push(w),
@@ -120,7 +120,7 @@ impl Txn {
         }
     }
 
-    fn unexpected(&mut self, seg: &Segment<'_>) {
+    pub(super) fn unexpected(&mut self, seg: &Segment<'_>) {
         let msg = format!(
             "segment not expected in loop {} was skipped",
             self.loop_id()
@@ -129,7 +129,7 @@ impl Txn {
     }
 
     /// Records the IG position of a segment within its loop, warning when it comes after a later one.
-    fn order(&mut self, rank: u8, seg: &Segment<'_>) {
+    pub(super) fn order(&mut self, rank: u8, seg: &Segment<'_>) {
         if rank < self.rank {
             let msg = format!(
                 "segment out of the implementation guide's order in loop {}",
@@ -172,7 +172,7 @@ impl Txn {
         self.done
     }
 
-    fn member(&mut self) -> Option<&mut ResponseMember> {
+    pub(super) fn member(&mut self) -> Option<&mut ResponseMember> {
         let cur = self.cur.as_mut()?;
         match self.level {
             Level::Subscriber => Some(cur.subscriber.get_or_insert_with(ResponseMember::default)),
@@ -181,7 +181,7 @@ impl Txn {
         }
     }
 
-    fn with_member_address(&mut self, fill: impl FnOnce(&mut Address)) {
+    pub(super) fn with_member_address(&mut self, fill: impl FnOnce(&mut Address)) {
         if let Some(member) = self.member() {
             let mut address = member
                 .address
@@ -193,14 +193,14 @@ impl Txn {
         }
     }
 
-    fn benefit(&mut self) -> Option<&mut BenefitInformation> {
+    pub(super) fn benefit(&mut self) -> Option<&mut BenefitInformation> {
         if !self.in_benefit {
             return None;
         }
         self.cur.as_mut()?.benefits_information.last_mut()
     }
 
-    fn entity(&mut self) -> Option<&mut RelatedEntity> {
+    pub(super) fn entity(&mut self) -> Option<&mut RelatedEntity> {
         if !self.in_entities {
             return None;
         }
@@ -390,180 +390,6 @@ impl Txn {
             cur.benefits_information.push(benefit);
         }
         Ok(())
-    }
-
-    /// A segment of the 2110 or 2120 loop (after an EB).
-    fn benefit_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
-        if self.in_entities {
-            return self.entity_segment(tag, seg);
-        }
-        let rank = match tag {
-            Tag::Hsd => 1,
-            Tag::Ref => 2,
-            Tag::Dtp => 3,
-            Tag::Msg => 5,
-            Tag::Iii => 6,
-            Tag::Ls => 7,
-            _ => return self.unexpected(seg),
-        };
-        self.order(rank, seg);
-        self.benefit_detail(tag, seg);
-    }
-
-    /// Files HSD, REF, DTP, MSG, III under the current benefit, or opens its LS loop.
-    fn benefit_detail(&mut self, tag: Tag, seg: &Segment<'_>) {
-        let mut problem = None;
-        let Some(benefit) = self.benefit() else {
-            return;
-        };
-        match tag {
-            Tag::Hsd => benefit
-                .benefits_service_delivery
-                .push(n::service_delivery(seg)),
-            Tag::Ref => match n::reference(seg) {
-                Some(r) => benefit.benefits_additional_information.push(r),
-                None => problem = Some("REF without a qualifier or a value was skipped"),
-            },
-            Tag::Dtp => {
-                let (date, bad) = n::date(seg);
-                benefit.benefits_date_information.extend(date);
-                problem = bad;
-            }
-            Tag::Msg => benefit.additional_information.extend(n::message(seg)),
-            Tag::Iii => benefit
-                .eligibility_additional_information
-                .push(n::additional_information(seg)),
-            Tag::Ls => self.in_entities = true,
-            _ => {}
-        }
-        if let Some(problem) = problem {
-            self.warn("invalid-segment", problem, seg);
-        }
-    }
-
-    /// A segment between LS and LE: N3, N4, PER, PRV of the last NM1, or the closing LE.
-    fn entity_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
-        if tag == Tag::Le {
-            self.in_entities = false;
-            self.rank = 8;
-            return;
-        }
-        if matches!(tag, Tag::Ref | Tag::Dtp | Tag::Msg | Tag::Hsd | Tag::Iii) {
-            // Seen in the wild: benefit details wrapped in LS/LE. Keep them with the benefit.
-            self.warn(
-                "segment-order",
-                "a benefit segment inside an LS/LE loop was kept with its benefit",
-                seg,
-            );
-            return self.benefit_detail(tag, seg);
-        }
-        let Some(entity) = self.entity() else {
-            return self.warn(
-                "missing-segment",
-                "a 2120 segment before the loop's NM1 was skipped",
-                seg,
-            );
-        };
-        match tag {
-            Tag::N3 => n::street(seg, entity.address.get_or_insert_with(Default::default)),
-            Tag::N4 => n::city(seg, entity.address.get_or_insert_with(Default::default)),
-            Tag::Per => entity.contact_information.push(n::contact(seg)),
-            Tag::Prv => {
-                let [code, _, taxonomy] = seg.fields::<3>();
-                entity.provider_code = (!code.is_empty()).then(|| code.to_string());
-                entity.reference_identification =
-                    (!taxonomy.is_empty()).then(|| taxonomy.to_string());
-            }
-            _ => self.unexpected(seg),
-        }
-    }
-
-    /// A segment of a 2000/2100 loop.
-    fn level_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
-        match (self.level, tag) {
-            (Level::Source, Tag::Per) if self.named => {
-                self.order(2, seg);
-                if let Some(payer) = self.payer.as_mut() {
-                    payer.contact_information.push(n::contact(seg));
-                }
-            }
-            (Level::Receiver, Tag::Ref | Tag::N3 | Tag::N4) if self.named => {
-                // Conformant, but the receiver's address and references are not part of the response.
-                self.order(if tag == Tag::Ref { 2 } else { 3 }, seg);
-            }
-            (Level::Receiver, Tag::Prv) if self.named => {
-                self.order(6, seg);
-                if let Some(provider) = self.provider.as_mut() {
-                    n::provider_specialty(seg, provider);
-                }
-            }
-            (Level::Subscriber | Level::Dependent, _) => self.member_segment(tag, seg),
-            _ => self.unexpected(seg),
-        }
-    }
-
-    /// A segment of 2000C/2100C or 2000D/2100D.
-    fn member_segment(&mut self, tag: Tag, seg: &Segment<'_>) {
-        if tag == Tag::Trn {
-            // Trace numbers belong before the NM1; they identify the inquiry, not the member.
-            return self.order(0, seg);
-        }
-        if !self.named {
-            self.warn(
-                "segment-order",
-                "a member segment came before the member's NM1",
-                seg,
-            );
-            self.named = true;
-        }
-        let rank = match tag {
-            Tag::Ref => 2,
-            Tag::N3 => 3,
-            Tag::N4 => 4,
-            Tag::Per => 5,
-            Tag::Prv => 7,
-            Tag::Dmg => 8,
-            Tag::Ins => 9,
-            Tag::Hi => 10,
-            Tag::Dtp => 11,
-            Tag::Mpi => 12,
-            _ => return self.unexpected(seg),
-        };
-        self.order(rank, seg);
-        let mut problem = None;
-        match tag {
-            Tag::Ref => match (n::reference(seg), self.cur.as_mut()) {
-                (Some(r), Some(cur)) => n::add_plan_reference(
-                    cur.plan_information.get_or_insert_with(Default::default),
-                    r,
-                ),
-                _ => problem = Some("REF without a qualifier or a value was skipped"),
-            },
-            Tag::N3 => self.with_member_address(|a| n::street(seg, a)),
-            Tag::N4 => self.with_member_address(|a| n::city(seg, a)),
-            Tag::Dmg => {
-                if let Some(member) = self.member() {
-                    n::demographics(seg, member);
-                }
-            }
-            Tag::Ins => {
-                if let Some(member) = self.member() {
-                    n::insured(seg, member);
-                }
-            }
-            Tag::Dtp => {
-                let (date, bad) = n::date(seg);
-                if let Some(cur) = self.cur.as_mut() {
-                    cur.plan_date_information.extend(date);
-                }
-                problem = bad;
-            }
-            // PER, PRV, HI and MPI of a member are conformant but not part of the response.
-            _ => {}
-        }
-        if let Some(problem) = problem {
-            self.warn("invalid-segment", problem, seg);
-        }
     }
 }
 

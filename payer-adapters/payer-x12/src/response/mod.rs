@@ -8,6 +8,7 @@
 mod coverage;
 mod decode;
 mod encode;
+mod loops;
 mod normalize;
 
 pub use coverage::summarize;

@@ -13,6 +13,12 @@ use crate::error::{safe_segment_id, X12Error, X12ErrorKind};
 use crate::response;
 use crate::tokenizer::{tokenize, Segment, Segments, Tokens};
 
+mod set;
+mod tag;
+
+pub(crate) use set::SetReader;
+pub(crate) use tag::Tag;
+
 /// What a payer sent back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -59,102 +65,6 @@ pub fn decode_271(input: &[u8]) -> Result<Vec<EligibilityResponse>, X12Error> {
     }
 }
 
-/// The segment ids the decoders act on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tag {
-    Isa,
-    Iea,
-    Gs,
-    Ge,
-    St,
-    Se,
-    Ta1,
-    Bht,
-    Hl,
-    Trn,
-    Nm1,
-    Per,
-    Aaa,
-    Ref,
-    N3,
-    N4,
-    Prv,
-    Dmg,
-    Ins,
-    Hi,
-    Dtp,
-    Mpi,
-    Eb,
-    Hsd,
-    Msg,
-    Iii,
-    Ls,
-    Le,
-    Ak1,
-    Ak2,
-    Ik3,
-    Ik4,
-    Ctx,
-    Ik5,
-    Ak9,
-    Other,
-}
-
-impl Tag {
-    /// The tag of a segment id, ignoring ASCII case.
-    pub(crate) fn of(id: &str) -> Tag {
-        let mut key = [0u8; 3];
-        match id.as_bytes() {
-            [a, b] => key[..2].copy_from_slice(&[*a, *b]),
-            [a, b, c] => key.copy_from_slice(&[*a, *b, *c]),
-            _ => return Tag::Other,
-        }
-        key.make_ascii_uppercase();
-        match &key {
-            b"ISA" => Tag::Isa,
-            b"IEA" => Tag::Iea,
-            b"GS\0" => Tag::Gs,
-            b"GE\0" => Tag::Ge,
-            b"ST\0" => Tag::St,
-            b"SE\0" => Tag::Se,
-            b"TA1" => Tag::Ta1,
-            b"BHT" => Tag::Bht,
-            b"HL\0" => Tag::Hl,
-            b"TRN" => Tag::Trn,
-            b"NM1" => Tag::Nm1,
-            b"PER" => Tag::Per,
-            b"AAA" => Tag::Aaa,
-            b"REF" => Tag::Ref,
-            b"N3\0" => Tag::N3,
-            b"N4\0" => Tag::N4,
-            b"PRV" => Tag::Prv,
-            b"DMG" => Tag::Dmg,
-            b"INS" => Tag::Ins,
-            b"HI\0" => Tag::Hi,
-            b"DTP" => Tag::Dtp,
-            b"MPI" => Tag::Mpi,
-            b"EB\0" => Tag::Eb,
-            b"HSD" => Tag::Hsd,
-            b"MSG" => Tag::Msg,
-            b"III" => Tag::Iii,
-            b"LS\0" => Tag::Ls,
-            b"LE\0" => Tag::Le,
-            b"AK1" => Tag::Ak1,
-            b"AK2" => Tag::Ak2,
-            b"IK3" => Tag::Ik3,
-            b"IK4" => Tag::Ik4,
-            b"CTX" => Tag::Ctx,
-            b"IK5" => Tag::Ik5,
-            b"AK9" => Tag::Ak9,
-            _ => Tag::Other,
-        }
-    }
-
-    fn ends_set(self) -> bool {
-        matches!(self, Tag::St | Tag::Ge | Tag::Gs | Tag::Iea | Tag::Isa)
-    }
-}
-
 /// A warning about a segment, naming only its id and position.
 pub(crate) fn warning(code: &str, message: impl Into<String>, seg: &Segment<'_>) -> Warning {
     Warning {
@@ -162,103 +72,6 @@ pub(crate) fn warning(code: &str, message: impl Into<String>, seg: &Segment<'_>)
         message: message.into(),
         segment: safe_segment_id(seg.id()),
         position: Some(seg.position()),
-    }
-}
-
-/// Reads the segments of one transaction set, from after its ST to its SE, checking the SE.
-pub(crate) struct SetReader<'s, 'a> {
-    segs: &'s mut Peekable<Segments<'a>>,
-    st: Segment<'a>,
-    count: usize,
-    done: bool,
-    lowercase_warned: bool,
-    /// Envelope warnings about this transaction set (SE count and control number, missing SE).
-    pub(crate) warnings: Vec<Warning>,
-}
-
-impl<'s, 'a> SetReader<'s, 'a> {
-    fn new(st: Segment<'a>, segs: &'s mut Peekable<Segments<'a>>) -> Self {
-        SetReader {
-            segs,
-            st,
-            count: 1,
-            done: false,
-            lowercase_warned: false,
-            warnings: Vec::new(),
-        }
-    }
-
-    /// The ST segment that opened the set.
-    pub(crate) fn st(&self) -> Segment<'a> {
-        self.st
-    }
-
-    /// The next segment of the set, or `None` at its end (SE consumed and checked, or a missing SE reported).
-    pub(crate) fn next_segment(&mut self) -> Option<(Tag, Segment<'a>)> {
-        if self.done {
-            return None;
-        }
-        let Some(seg) = self.segs.peek().copied() else {
-            self.done = true;
-            self.warnings.push(warning(
-                "missing-trailer",
-                "the input ends before the SE of this transaction set",
-                &self.st,
-            ));
-            return None;
-        };
-        let tag = Tag::of(seg.id());
-        if tag.ends_set() {
-            self.done = true;
-            self.warnings.push(warning(
-                "missing-trailer",
-                "the transaction set has no SE",
-                &self.st,
-            ));
-            return None;
-        }
-        self.segs.next();
-        self.count += 1;
-        if !self.lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
-            self.lowercase_warned = true;
-            self.warnings.push(warning(
-                "lowercase-segment-id",
-                "segment ids should be uppercase",
-                &seg,
-            ));
-        }
-        if tag == Tag::Se {
-            self.done = true;
-            self.check_se(&seg);
-            return None;
-        }
-        Some((tag, seg))
-    }
-
-    /// Skips the rest of the set.
-    pub(crate) fn skip_rest(&mut self) {
-        while self.next_segment().is_some() {}
-    }
-
-    fn check_se(&mut self, se: &Segment<'a>) {
-        let declared = se.element(1).and_then(|v| v.parse::<usize>().ok());
-        if declared != Some(self.count) {
-            self.warnings.push(warning(
-                "segment-count-mismatch",
-                format!(
-                    "SE01 does not match the {} segments of the transaction set",
-                    self.count
-                ),
-                se,
-            ));
-        }
-        if se.element(2) != self.st.element(2) {
-            self.warnings.push(warning(
-                "control-number-mismatch",
-                "SE02 does not match ST02",
-                se,
-            ));
-        }
     }
 }
 
