@@ -19,6 +19,7 @@ pub use codes::{
     ta1_note_retryable,
 };
 pub(crate) use ta1::decode_ta1;
+pub use encode::{encode_999_rejection, encode_ta1, ElementError, SegmentError, VERSION_999};
 
 /// What an acknowledgment says about the inquiry it acknowledges.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,6 +45,8 @@ pub fn reject_reason(code: &str) -> Option<RejectReason> {
     Some(match code {
         "04" => reason("04", "Authorized Quantity Exceeded", "Send fewer patient requests per transaction."),
         "15" => reason("15", "Required application data missing", "Add the missing identifier the payer requires and resubmit."),
+        "33" => reason("33", "Input Errors", "Correct the inquiry's data as the payer's companion guide describes and resubmit."),
+        "35" => reason("35", "Out of Network", "The provider is not in the member's network; check the network or the provider identifier."),
         "41" => reason("41", "Authorization/Access Restrictions", "The submitter is not authorized for this payer; check the trading partner enrollment."),
         "42" => transient("42", "Unable to Respond at Current Time", "The payer's system is unavailable; retry the same inquiry later."),
         "43" => reason("43", "Invalid/Missing Provider Identification", "Check the provider NPI and that it is enrolled with the payer."),
@@ -102,8 +104,8 @@ pub fn reject_reason(code: &str) -> Option<RejectReason> {
 
 /// Every AAA03 code of [`reject_reason`], in list order.
 pub const REJECT_REASON_CODES: &[&str] = &[
-    "04", "15", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52", "53", "54",
-    "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71",
-    "72", "73", "74", "75", "76", "77", "78", "79", "80", "97", "98", "AA", "AE", "AF", "AG", "AO",
-    "CI", "E8", "IA", "MA", "T4",
+    "04", "15", "33", "35", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "51", "52",
+    "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "67", "68", "69",
+    "70", "71", "72", "73", "74", "75", "76", "77", "78", "79", "80", "97", "98", "AA", "AE", "AF",
+    "AG", "AO", "CI", "E8", "IA", "MA", "T4",
 ];

@@ -1,1 +1,571 @@
-//! (to be written)
+//! The 271 encoder: a normalized [`EligibilityResponse`] written back as a 005010X279A1 271, which is how the
+//! sandbox payer answers. The normalized model is the source of truth; what the decoder derives (code names,
+//! `planStatus`, `coverage`, `tradingPartnerServiceId`) is not written, and decoding the output gives the same
+//! response back (see `tests/roundtrip_271.rs`).
+//!
+//! ```text
+//! BHT*0022*11*<control number>*<date>*<time>
+//! HL*1**20*1    [AAA 2000A]  NM1*PR  PER  [AAA 2100A]
+//! HL*2*1*21*1|0 NM1*1P  [AAA 2100B]  PRV
+//! HL*3*2*22*1|0 NM1*IL  REF (planInformation)  N3  N4  [AAA 2000C/2100C]  DMG  INS  DTP (planDateInformation)
+//!               EB  HSD  REF  DTP  [AAA 2110C]  MSG  III  LS*2120  NM1  N3  N4  PER  PRV ... LE*2120   (per 2110C benefit)
+//! HL*4*3*23*0   NM1*03  N3  N4  [AAA 2000D/2100D]  DMG  INS   EB ... (per dependent; the 2110D benefits go to the first)
+//! ```
+//!
+//! Where the model has lost the placement of a segment, the encoder picks the guide's place: plan references and
+//! plan dates go to the subscriber loop, AAA errors with location `2110C`/`2110D` follow the first benefit of
+//! that loop (or the member's 2100 loop when there is none), and 2110D benefits go to the first dependent.
+//! A value holding a delimiter, an error located outside the 271 loops, a 2110D benefit without a dependent
+//! or a member-level item without a subscriber is refused with an [`X12Error`] naming the field.
+use payer_core::{
+    Address, Contact, DateInformation, EligibilityResponse, PayerErrorInfo, Phi, ResponseMember,
+};
+
+use crate::codes::reject_reason;
+use crate::envelope::{write_interchange, InterchangeHeader};
+use crate::error::{X12Error, X12ErrorKind};
+use crate::inquiry::VERSION_270;
+use crate::writer::X12Writer;
+
+mod benefit;
+
+use benefit::write_benefit;
+
+/// Encodes `response` as a 271 interchange framed by `header`.
+pub fn encode_271(
+    response: &EligibilityResponse,
+    header: &InterchangeHeader,
+) -> Result<String, X12Error> {
+    let plan = Plan::new(response)?;
+    let capacity =
+        768 + 240 * response.benefits_information.len() + 160 * response.dependents.len();
+    write_interchange(header, capacity, ("HB", VERSION_270), "271", |w| {
+        write_body(w, response, &plan, header)
+    })
+}
+
+/// Where each error and benefit goes, decided before anything is written.
+struct Plan<'a> {
+    /// Errors per loop, in loop order: 2000A, 2100A, 2100B, 2100C, 2110C, 2100D, 2110D.
+    errors: [Vec<&'a PayerErrorInfo>; 7],
+    subscriber_benefits: Vec<usize>,
+    dependent_benefits: Vec<usize>,
+}
+
+const A_2000: usize = 0;
+const A_2100: usize = 1;
+const B_2100: usize = 2;
+const C_2100: usize = 3;
+const C_2110: usize = 4;
+const D_2100: usize = 5;
+const D_2110: usize = 6;
+
+fn refused(field: String, reason: &str) -> X12Error {
+    X12Error::new(X12ErrorKind::InvalidData {
+        field,
+        reason: reason.to_owned(),
+    })
+}
+
+impl<'a> Plan<'a> {
+    fn new(response: &'a EligibilityResponse) -> Result<Self, X12Error> {
+        let mut errors: [Vec<&PayerErrorInfo>; 7] = Default::default();
+        for (i, error) in response.errors.iter().enumerate() {
+            let slot = match error.location.as_str() {
+                "2000A" => A_2000,
+                "2100A" => A_2100,
+                "2000B" | "2100B" => B_2100,
+                "2000C" | "2100C" => C_2100,
+                "2110C" => C_2110,
+                "2000D" | "2100D" => D_2100,
+                "2110D" => D_2110,
+                _ => {
+                    return Err(refused(
+                        format!("errors[{i}].location"),
+                        "is not a 271 loop",
+                    ))
+                }
+            };
+            errors[slot].push(error);
+        }
+        let (dependent_benefits, subscriber_benefits): (Vec<usize>, Vec<usize>) =
+            (0..response.benefits_information.len()).partition(|&i| {
+                response
+                    .benefits_information
+                    .get(i)
+                    .is_some_and(|b| b.loop_id.eq_ignore_ascii_case("2110D"))
+            });
+        let has_dependents = !response.dependents.is_empty();
+        if response.subscriber.is_none() {
+            let member_level = [C_2100, C_2110, D_2100, D_2110]
+                .iter()
+                .any(|&s| !errors[s].is_empty());
+            let member_data = !response.benefits_information.is_empty()
+                || response.plan_information.is_some()
+                || !response.plan_date_information.is_empty();
+            if member_level || has_dependents || member_data {
+                return Err(refused(
+                    "subscriber".into(),
+                    "is required for member errors, benefits, plan information or dependents",
+                ));
+            }
+        }
+        if !has_dependents
+            && (!dependent_benefits.is_empty()
+                || !errors[D_2100].is_empty()
+                || !errors[D_2110].is_empty())
+        {
+            return Err(refused(
+                "dependents".into(),
+                "a 2110D benefit or 2100D error needs a dependent",
+            ));
+        }
+        Ok(Plan {
+            errors,
+            subscriber_benefits,
+            dependent_benefits,
+        })
+    }
+}
+
+fn write_body(
+    w: &mut X12Writer,
+    response: &EligibilityResponse,
+    plan: &Plan<'_>,
+    header: &InterchangeHeader,
+) -> Result<(), X12Error> {
+    let control = response.control_number.trim_matches(' ');
+    w.begin("BHT");
+    w.element("BHT01", "0022")?;
+    w.element("BHT02", "11")?;
+    w.element("controlNumber", control)?;
+    w.date("timestamp", header.date())?;
+    w.time(header.timestamp);
+    w.end();
+
+    // 2000A/2100A information source.
+    hl(w, 1, None, "20", true);
+    write_errors(w, &plan.errors[A_2000])?;
+    let payer = response.payer.clone().unwrap_or_default();
+    w.begin("NM1");
+    w.element(
+        "payer.entityIdentifier",
+        payer.entity_identifier.as_deref().unwrap_or("PR"),
+    )?;
+    w.element("NM102", "2")?;
+    w.opt("payer.name", payer.name.as_deref())?;
+    w.skip(4);
+    let payer_id = payer
+        .payor_identification
+        .as_deref()
+        .or(response.trading_partner_service_id.as_deref());
+    if let Some(id) = payer_id {
+        w.element("NM108", "PI")?;
+        w.element("payer.payorIdentification", id)?;
+    }
+    w.end();
+    for contact in &payer.contact_information {
+        write_contact(w, contact, "payer.contactInformation")?;
+    }
+    write_errors(w, &plan.errors[A_2100])?;
+
+    // 2000B/2100B information receiver.
+    let has_subscriber = response.subscriber.is_some();
+    hl(w, 2, Some(1), "21", has_subscriber);
+    let provider = response.provider.clone().unwrap_or_default();
+    w.begin("NM1");
+    w.element("NM101", "1P")?;
+    if provider.provider_name.is_none() && provider.provider_last_name.is_some() {
+        w.element("NM102", "1")?;
+        w.opt(
+            "provider.providerLastName",
+            provider.provider_last_name.as_deref(),
+        )?;
+        w.opt(
+            "provider.providerFirstName",
+            provider.provider_first_name.as_deref(),
+        )?;
+        w.skip(3);
+    } else {
+        w.element("NM102", "2")?;
+        w.opt("provider.providerName", provider.provider_name.as_deref())?;
+        w.skip(4);
+    }
+    match (&provider.npi, &provider.service_provider_number) {
+        (Some(npi), _) => {
+            w.element("NM108", "XX")?;
+            w.element("provider.npi", npi)?;
+        }
+        (None, Some(number)) => {
+            w.element("NM108", "SV")?;
+            w.element("provider.serviceProviderNumber", number)?;
+        }
+        (None, None) => {}
+    }
+    w.end();
+    write_errors(w, &plan.errors[B_2100])?;
+    if provider.provider_code.is_some() || provider.reference_identification.is_some() {
+        w.begin("PRV");
+        w.opt("provider.providerCode", provider.provider_code.as_deref())?;
+        w.element(
+            "PRV02",
+            if provider.reference_identification.is_some() {
+                "PXC"
+            } else {
+                ""
+            },
+        )?;
+        w.opt(
+            "provider.referenceIdentification",
+            provider.reference_identification.as_deref(),
+        )?;
+        w.end();
+    }
+
+    // 2000C/2100C subscriber and 2110C benefits.
+    let Some(subscriber) = &response.subscriber else {
+        return Ok(());
+    };
+    let has_dependents = !response.dependents.is_empty();
+    hl(w, 3, Some(2), "22", has_dependents);
+    write_member_name(w, subscriber, "IL", "subscriber")?;
+    write_plan_references(w, response)?;
+    write_address(
+        w,
+        subscriber.address.as_ref().map(|a| a.expose()),
+        "subscriber.address",
+    )?;
+    write_errors(
+        w,
+        if plan.subscriber_benefits.is_empty() {
+            &plan.errors[C_2110]
+        } else {
+            &[]
+        },
+    )?;
+    write_errors(w, &plan.errors[C_2100])?;
+    write_demographics(w, subscriber, "subscriber")?;
+    for (i, date) in response.plan_date_information.iter().enumerate() {
+        write_date(w, date, "planDateInformation[]").map_err(|e| indexed(e, i))?;
+    }
+    write_benefits(w, response, &plan.subscriber_benefits, &plan.errors[C_2110])?;
+
+    // 2000D/2100D dependents and 2110D benefits (all with the first dependent).
+    for (i, dependent) in response.dependents.iter().enumerate() {
+        let first = i == 0;
+        hl(w, 4 + i as u64, Some(3), "23", false);
+        let result = (|| {
+            write_member_name(w, dependent, "03", "dependents[]")?;
+            write_address(
+                w,
+                dependent.address.as_ref().map(|a| a.expose()),
+                "dependents[].address",
+            )?;
+            if first {
+                write_errors(
+                    w,
+                    if plan.dependent_benefits.is_empty() {
+                        &plan.errors[D_2110]
+                    } else {
+                        &[]
+                    },
+                )?;
+                write_errors(w, &plan.errors[D_2100])?;
+            }
+            write_demographics(w, dependent, "dependents[]")
+        })();
+        result.map_err(|e| indexed(e, i))?;
+        if first {
+            write_benefits(w, response, &plan.dependent_benefits, &plan.errors[D_2110])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the benefits at `indexes`, with the loop's AAA errors after the first one.
+fn write_benefits(
+    w: &mut X12Writer,
+    response: &EligibilityResponse,
+    indexes: &[usize],
+    errors: &[&PayerErrorInfo],
+) -> Result<(), X12Error> {
+    for (n, &i) in indexes.iter().enumerate() {
+        if let Some(benefit) = response.benefits_information.get(i) {
+            let errors = if n == 0 { errors } else { &[] };
+            write_benefit(w, benefit, errors).map_err(|e| indexed(e, i))?;
+        }
+    }
+    Ok(())
+}
+
+/// `HL*<id>*<parent>*<level>*<child code>`.
+fn hl(w: &mut X12Writer, id: u64, parent: Option<u64>, level: &'static str, children: bool) {
+    w.begin("HL");
+    w.number(id);
+    match parent {
+        Some(parent) => w.number(parent),
+        None => w.skip(1),
+    }
+    // Constants the writer cannot refuse.
+    let _ = w.element("HL03", level);
+    let _ = w.element("HL04", if children { "1" } else { "0" });
+    w.end();
+}
+
+/// `AAA*<Y|N>**<reason>*<follow-up>` for each error.
+pub(super) fn write_errors(w: &mut X12Writer, errors: &[&PayerErrorInfo]) -> Result<(), X12Error> {
+    for error in errors {
+        let transient = reject_reason(&error.code).is_some_and(|r| r.retryable) || error.retryable;
+        w.begin("AAA");
+        w.element("AAA01", if transient { "Y" } else { "N" })?;
+        w.skip(1);
+        w.element("errors.code", &error.code)?;
+        w.opt(
+            "errors.followupActionCode",
+            error.followup_action_code.as_deref(),
+        )?;
+        w.end();
+    }
+    Ok(())
+}
+
+fn write_member_name(
+    w: &mut X12Writer,
+    member: &ResponseMember,
+    entity: &'static str,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    w.begin("NM1");
+    w.element("NM101", entity)?;
+    w.element("NM102", "1")?;
+    w.opt(field(path, "lastName"), text(&member.last_name))?;
+    w.opt(field(path, "firstName"), text(&member.first_name))?;
+    w.opt(field(path, "middleName"), text(&member.middle_name))?;
+    w.skip(1);
+    w.opt(field(path, "suffix"), text(&member.suffix))?;
+    if let Some(id) = text(&member.member_id) {
+        w.element("NM108", "MI")?;
+        w.element(field(path, "memberId"), id)?;
+    }
+    w.end();
+    Ok(())
+}
+
+fn write_demographics(
+    w: &mut X12Writer,
+    member: &ResponseMember,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    let birth = member.date_of_birth.as_ref().map(|d| d.expose().as_str());
+    if birth.is_some() || member.gender.is_some() {
+        w.begin("DMG");
+        match birth {
+            Some(birth) => {
+                w.element("DMG01", "D8")?;
+                w.element(field(path, "dateOfBirth"), birth)?;
+            }
+            None => w.skip(2),
+        }
+        w.opt(field(path, "gender"), member.gender.as_deref())?;
+        w.end();
+    }
+    if member.insured_indicator.is_some()
+        || member.relation_to_subscriber_code.is_some()
+        || member.birth_sequence_number.is_some()
+    {
+        w.begin("INS");
+        w.opt(
+            field(path, "insuredIndicator"),
+            member.insured_indicator.as_deref(),
+        )?;
+        w.opt(
+            field(path, "relationToSubscriberCode"),
+            member.relation_to_subscriber_code.as_deref(),
+        )?;
+        w.skip(14);
+        w.opt(
+            field(path, "birthSequenceNumber"),
+            member.birth_sequence_number.as_deref(),
+        )?;
+        w.end();
+    }
+    Ok(())
+}
+
+/// The REFs of `planInformation`: every listed reference, then the named identifiers no reference carries.
+fn write_plan_references(
+    w: &mut X12Writer,
+    response: &EligibilityResponse,
+) -> Result<(), X12Error> {
+    let Some(plan) = &response.plan_information else {
+        return Ok(());
+    };
+    for (i, r) in plan.references.iter().enumerate() {
+        let result = write_reference(
+            w,
+            &r.qualifier_code,
+            r.value.expose(),
+            r.description.as_deref(),
+            "planInformation.references[]",
+        );
+        result.map_err(|e| indexed(e, i))?;
+    }
+    let listed = |q: &str| plan.references.iter().any(|r| r.qualifier_code == q);
+    let named = [
+        (
+            "6P",
+            &plan.group_number,
+            &plan.group_description,
+            "planInformation.groupNumber",
+        ),
+        (
+            "18",
+            &plan.plan_number,
+            &plan.plan_description,
+            "planInformation.planNumber",
+        ),
+        (
+            "N6",
+            &plan.plan_network_id,
+            &None,
+            "planInformation.planNetworkId",
+        ),
+        (
+            "IG",
+            &plan.policy_number,
+            &None,
+            "planInformation.policyNumber",
+        ),
+    ];
+    for (qualifier, value, description, name) in named {
+        if let Some(value) = value.as_deref().filter(|_| !listed(qualifier)) {
+            write_reference(w, qualifier, value, description.as_deref(), name)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn write_reference(
+    w: &mut X12Writer,
+    qualifier: &str,
+    value: &str,
+    description: Option<&str>,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    w.begin("REF");
+    w.element(path, qualifier)?;
+    w.element(path, value)?;
+    w.opt(path, description)?;
+    w.end();
+    Ok(())
+}
+
+/// `DTP*<qualifier>*D8|RD8*<date>[-<end>]`.
+pub(super) fn write_date(
+    w: &mut X12Writer,
+    date: &DateInformation,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    w.begin("DTP");
+    w.element(path, &date.qualifier_code)?;
+    match &date.end_date {
+        Some(end) => {
+            w.element("DTP02", "RD8")?;
+            w.check(path, &date.date)?;
+            w.check(path, end)?;
+            let range = format!("{}-{end}", date.date);
+            w.element(path, &range)?;
+        }
+        None => {
+            w.element("DTP02", "D8")?;
+            w.element(path, &date.date)?;
+        }
+    }
+    w.end();
+    Ok(())
+}
+
+/// N3 and N4 of an address.
+pub(super) fn write_address(
+    w: &mut X12Writer,
+    address: Option<&Address>,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    let Some(a) = address else {
+        return Ok(());
+    };
+    if a.address1.is_some() || a.address2.is_some() {
+        w.begin("N3");
+        w.opt(path, a.address1.as_deref())?;
+        w.opt(path, a.address2.as_deref())?;
+        w.end();
+    }
+    if a.city.is_some() || a.state.is_some() || a.postal_code.is_some() || a.country_code.is_some()
+    {
+        w.begin("N4");
+        w.opt(path, a.city.as_deref())?;
+        w.opt(path, a.state.as_deref())?;
+        w.opt(path, a.postal_code.as_deref())?;
+        w.opt(path, a.country_code.as_deref())?;
+        w.end();
+    }
+    Ok(())
+}
+
+/// `PER*IC*<name>*<q1>*<n1>*<q2>*<n2>*<q3>*<n3>`; a PER holds at most three numbers.
+pub(super) fn write_contact(
+    w: &mut X12Writer,
+    contact: &Contact,
+    path: &'static str,
+) -> Result<(), X12Error> {
+    if contact.communications.len() > 3 {
+        return Err(w.error(path, "a contact has at most three communication numbers"));
+    }
+    w.begin("PER");
+    w.element("PER01", "IC")?;
+    w.opt(path, contact.name.as_deref())?;
+    for c in &contact.communications {
+        w.element(path, &c.qualifier)?;
+        w.element(path, &c.number)?;
+    }
+    w.end();
+    Ok(())
+}
+
+fn text(value: &Option<Phi<String>>) -> Option<&str> {
+    value.as_ref().map(|p| p.expose().as_str())
+}
+
+/// A member field path: `subscriber.lastName`, `dependents[].lastName`.
+fn field(path: &'static str, name: &'static str) -> &'static str {
+    macro_rules! paths {
+        ($($n:literal),*) => {
+            match (path, name) {
+                $(("subscriber", $n) => concat!("subscriber.", $n), (_, $n) => concat!("dependents[].", $n),)*
+                _ => path,
+            }
+        };
+    }
+    paths!(
+        "lastName",
+        "firstName",
+        "middleName",
+        "suffix",
+        "memberId",
+        "dateOfBirth",
+        "gender",
+        "insuredIndicator",
+        "relationToSubscriberCode",
+        "birthSequenceNumber"
+    )
+}
+
+/// Puts an index into the last `[]` of an error's field path (`benefitsInformation[]` becomes `[3]`).
+pub(super) fn indexed(mut error: X12Error, index: usize) -> X12Error {
+    if let X12ErrorKind::InvalidData { field, .. } = &mut error.kind {
+        if let Some(at) = field.rfind("[]") {
+            field.replace_range(at..at + 2, &format!("[{index}]"));
+        }
+    }
+    error
+}

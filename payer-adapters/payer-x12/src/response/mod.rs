@@ -13,3 +13,4 @@ mod normalize;
 
 pub use coverage::summarize;
 pub(crate) use decode::decode_transaction;
+pub use encode::encode_271;
