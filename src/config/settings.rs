@@ -1,0 +1,227 @@
+//! The sections of `gateway.toml` as written (one serde struct per section), and their defaults.
+//!
+//! These structs are what the files say, before validation: strings where the validated form is an address
+//! or a key, milliseconds and seconds as integers. [`super::ValidatedSettings`] is what the gateway runs on.
+//! Every field has a default here (a named constant) and the embedded `config/gateway.toml` writes the same
+//! values out, so an operator's file only names what it changes.
+use serde::Deserialize;
+
+/// Default `server.listen`: loopback only, so a fresh checkout exposes nothing.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default `server.max_body_bytes`: 64 KiB, far above any single eligibility request.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// Default `server.default_deadline_ms`: 20 s, the CAQH CORE real-time response limit.
+pub const DEFAULT_DEADLINE_MS: u64 = 20_000;
+/// Default `server.max_deadline_ms`: clients may ask for less than the CORE limit, not more.
+pub const DEFAULT_MAX_DEADLINE_MS: u64 = 20_000;
+/// Default `server.workers`: 0 means one HTTP worker per CPU core.
+pub const DEFAULT_WORKERS: usize = 0;
+/// Default `cache.capacity`, in entries (an entry is one normalized answer, a few KiB).
+pub const DEFAULT_CACHE_CAPACITY: u64 = 100_000;
+/// Default `cache.ttl_active_s`: 4 hours. Coverage rarely changes within a day; a front desk re-checks daily.
+pub const DEFAULT_TTL_ACTIVE_S: u64 = 4 * 3600;
+/// Default `cache.ttl_inactive_s`: 1 hour, shorter because a lapsed plan is often reinstated the same day.
+pub const DEFAULT_TTL_INACTIVE_S: u64 = 3600;
+/// Default `cache.ttl_rejected_s`: 15 minutes, long enough to absorb a retry storm on a wrong member id.
+pub const DEFAULT_TTL_REJECTED_S: u64 = 15 * 60;
+/// Default `log.level`.
+pub const DEFAULT_LOG_LEVEL: &str = "info";
+
+/// The whole `gateway.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `[server]`: the HTTP listener and request deadlines.
+    #[serde(default)]
+    pub server: ServerSection,
+    /// `[cache]`: the answer cache.
+    #[serde(default)]
+    pub cache: CacheSection,
+    /// `[log]`: what is logged and how.
+    #[serde(default)]
+    pub log: LogSection,
+    /// `[payers]`: where payer definitions come from.
+    #[serde(default)]
+    pub payers: PayersSection,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    /// Socket address to listen on (`IP:port`). Default [`DEFAULT_LISTEN`].
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Largest request body accepted, in bytes; larger bodies get 413. Default [`DEFAULT_MAX_BODY_BYTES`].
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// Deadline of a check when the client names none, in milliseconds. Default [`DEFAULT_DEADLINE_MS`].
+    #[serde(default = "default_deadline_ms")]
+    pub default_deadline_ms: u64,
+    /// Longest deadline a client may ask for, in milliseconds; longer asks are capped. Default
+    /// [`DEFAULT_MAX_DEADLINE_MS`].
+    #[serde(default = "default_max_deadline_ms")]
+    pub max_deadline_ms: u64,
+    /// HTTP worker threads; 0 means one per CPU core. Default [`DEFAULT_WORKERS`].
+    #[serde(default = "default_workers")]
+    pub workers: usize,
+}
+
+/// `[cache]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSection {
+    /// `memory` (in process, the default) or `none` (every check goes to the payer).
+    #[serde(default)]
+    pub kind: CacheKind,
+    /// Most answers held in memory, in entries; the least used go first. Default [`DEFAULT_CACHE_CAPACITY`].
+    #[serde(default = "default_cache_capacity")]
+    pub capacity: u64,
+    /// The key of the HMAC-SHA256 that turns an inquiry into a cache key: 64 hex digits (32 bytes).
+    /// Usually given by the environment (`GATEWAY__CACHE__HMAC_KEY`), not written in a file. When absent, a
+    /// random key is drawn at start: the in-memory cache works the same, but its keys differ per process,
+    /// which a shared cache (Redis) cannot accept.
+    #[serde(default)]
+    pub hmac_key: Option<String>,
+    /// How long an `active` answer is served from cache, in seconds; 0 disables. Default
+    /// [`DEFAULT_TTL_ACTIVE_S`].
+    #[serde(default = "default_ttl_active_s")]
+    pub ttl_active_s: u64,
+    /// How long an `inactive` answer is served from cache, in seconds; 0 disables. Default
+    /// [`DEFAULT_TTL_INACTIVE_S`].
+    #[serde(default = "default_ttl_inactive_s")]
+    pub ttl_inactive_s: u64,
+    /// How long a permanent rejection (AAA that retrying cannot fix, such as 72 "invalid member id") is served
+    /// from cache, in seconds; 0 disables. Retryable rejections (AAA 42) are never cached. Default
+    /// [`DEFAULT_TTL_REJECTED_S`].
+    #[serde(default = "default_ttl_rejected_s")]
+    pub ttl_rejected_s: u64,
+}
+
+/// Which cache holds answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheKind {
+    /// In process, bounded by `capacity` (moka).
+    #[default]
+    Memory,
+    /// No cache: every check asks the payer.
+    None,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSection {
+    /// A `tracing` filter: a level (`info`) or directives (`info,gateway::router=debug`). Default
+    /// [`DEFAULT_LOG_LEVEL`]. `RUST_LOG` is not read; use `GATEWAY__LOG__LEVEL`.
+    #[serde(default = "default_log_level")]
+    pub level: String,
+    /// `pretty` (human readable, the default) or `json` (one object per line, for log shippers).
+    #[serde(default)]
+    pub format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `[payers]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayersSection {
+    /// Whether the payers embedded in the binary (`config/payers/*.toml`: the sandbox payers) are loaded.
+    /// Default `true`.
+    #[serde(default = "default_true")]
+    pub embedded: bool,
+    /// A directory of operator payer files (`*.toml`, one payer each), read at start. A payer here with the
+    /// id of an embedded payer replaces it. Default: none.
+    #[serde(default)]
+    pub dir: Option<String>,
+}
+
+// === defaults ===
+
+impl Default for ServerSection {
+    fn default() -> Self {
+        ServerSection {
+            listen: default_listen(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            default_deadline_ms: DEFAULT_DEADLINE_MS,
+            max_deadline_ms: DEFAULT_MAX_DEADLINE_MS,
+            workers: DEFAULT_WORKERS,
+        }
+    }
+}
+
+impl Default for CacheSection {
+    fn default() -> Self {
+        CacheSection {
+            kind: CacheKind::default(),
+            capacity: DEFAULT_CACHE_CAPACITY,
+            hmac_key: None,
+            ttl_active_s: DEFAULT_TTL_ACTIVE_S,
+            ttl_inactive_s: DEFAULT_TTL_INACTIVE_S,
+            ttl_rejected_s: DEFAULT_TTL_REJECTED_S,
+        }
+    }
+}
+
+impl Default for LogSection {
+    fn default() -> Self {
+        LogSection {
+            level: default_log_level(),
+            format: LogFormat::default(),
+        }
+    }
+}
+
+impl Default for PayersSection {
+    fn default() -> Self {
+        PayersSection {
+            embedded: true,
+            dir: None,
+        }
+    }
+}
+
+fn default_listen() -> String {
+    DEFAULT_LISTEN.to_owned()
+}
+fn default_max_body_bytes() -> usize {
+    DEFAULT_MAX_BODY_BYTES
+}
+fn default_deadline_ms() -> u64 {
+    DEFAULT_DEADLINE_MS
+}
+fn default_max_deadline_ms() -> u64 {
+    DEFAULT_MAX_DEADLINE_MS
+}
+fn default_workers() -> usize {
+    DEFAULT_WORKERS
+}
+fn default_cache_capacity() -> u64 {
+    DEFAULT_CACHE_CAPACITY
+}
+fn default_ttl_active_s() -> u64 {
+    DEFAULT_TTL_ACTIVE_S
+}
+fn default_ttl_inactive_s() -> u64 {
+    DEFAULT_TTL_INACTIVE_S
+}
+fn default_ttl_rejected_s() -> u64 {
+    DEFAULT_TTL_REJECTED_S
+}
+fn default_log_level() -> String {
+    DEFAULT_LOG_LEVEL.to_owned()
+}
+fn default_true() -> bool {
+    true
+}

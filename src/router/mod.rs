@@ -1,0 +1,371 @@
+//! The router: from one check to one answer, through the registry, the cache and the payer's adapter.
+//!
+//! # API (what the HTTP layer calls)
+//!
+//! ```text
+//! let settings = gateway::config::load(operator_file)?;           // Result<ValidatedSettings, ConfigError>
+//! let router = gateway::router::Router::build(&settings).await?;  // anyhow::Result<Router>
+//! router.registry()                                               // &PayerRegistry: resolve / search / get / list
+//! router.check(CheckRequest { inquiry, deadline, include_x12, trace_id }).await
+//!     // Ok(CheckAnswer { response, meta })  or  Err(CheckError::{UnknownPayer, ServiceTypeNotSupported,
+//!     //                                                           DeadlineExceeded, Payer(AdapterError)})
+//! ```
+//!
+//! # Steps of [`Router::check`]
+//!
+//! 1. Resolve the payer id or alias ([`CheckError::UnknownPayer`] with close matches), and put the resolved id
+//!    into the inquiry. No service type and no procedure means `30` (health benefit plan coverage).
+//! 2. Refuse service types the payer does not answer for, when its file lists them.
+//! 3. Everything below runs under `tokio::time::timeout_at(deadline)`: when the deadline passes, the whole
+//!    future (cache lookup, payer calls) is dropped and the answer is [`CheckError::DeadlineExceeded`].
+//! 4. Cache lookup by the HMAC of the normalized inquiry; a hit is answered with `meta.cache.hit = true`, its
+//!    age, no payer call, and the current request's control number.
+//! 5. On a miss, split the service types into chunks of the payer's `max_service_types_per_inquiry`, send the
+//!    chunks concurrently, and merge the answers into one ([`merge`]). If any chunk fails, the check fails with
+//!    that chunk's error and the other chunks are cancelled: a partial benefit list would read as "not
+//!    covered" for the missing service types, which is worse than a clear error.
+//! 6. Store the merged answer (raw payload included) for the lifetime its outcome earns ([`crate::cache::ttl_for`]).
+//! 7. Strip the raw `x12` unless the client asked for it.
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use payer_core::{
+    AdapterError, EligibilityRequest, EligibilityResponse, ExchangeInfo, PayerAdapter,
+};
+use serde::Serialize;
+use thiserror::Error;
+use tokio::time::Instant;
+use utoipa::ToSchema;
+
+use crate::cache::{ttl_for, CacheKeyer, CachedEntry, EligibilityCache};
+use crate::registry::{PayerRegistry, UnknownPayer};
+
+mod build;
+pub mod merge;
+
+pub use build::build;
+
+/// The service type asked about when a check names none: health benefit plan coverage.
+pub const DEFAULT_SERVICE_TYPE: &str = "30";
+
+/// Routes checks to payers; cheap to share behind an `Arc` (or `web::Data`).
+pub struct Router {
+    registry: PayerRegistry,
+    /// Payer id → the composed adapter (wrappers around the transport).
+    adapters: HashMap<String, Arc<dyn PayerAdapter>>,
+    cache: Arc<dyn EligibilityCache>,
+    keyer: CacheKeyer,
+}
+
+/// One check, as the HTTP layer hands it over.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    /// The validated inquiry; `payer_id` is what the client sent (an id or an alias).
+    pub inquiry: EligibilityRequest,
+    /// When the answer must be out; nothing of the check runs past it.
+    pub deadline: Instant,
+    /// Whether to return the raw payer payload(s) in `response.x12`.
+    pub include_x12: bool,
+    /// The request's trace id, echoed in `meta`.
+    pub trace_id: String,
+}
+
+/// One answer.
+#[derive(Debug, Clone)]
+pub struct CheckAnswer {
+    /// The normalized (and, after splitting, merged) answer.
+    pub response: EligibilityResponse,
+    /// How it was obtained.
+    pub meta: Meta,
+}
+
+/// How an answer was obtained: `meta` in the response body.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    /// The request's trace id, as in the logs.
+    pub trace_id: String,
+    /// Whether the answer came from cache.
+    pub cache: CacheMeta,
+    /// Wall time of the payer calls, in milliseconds (concurrent chunks overlap); `null` on a cache hit.
+    pub payer_latency_ms: Option<u64>,
+    /// Payer calls made for this check: one per chunk of service types; 0 on a cache hit.
+    pub attempts: u32,
+    /// Control numbers of every 270 exchanged for this check, one entry per payer call; empty on a cache hit.
+    pub x12: Vec<ExchangeMeta>,
+}
+
+/// `meta.cache`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheMeta {
+    /// Served from cache.
+    pub hit: bool,
+    /// Seconds since the payer gave this answer; `null` when it was just asked.
+    pub age_seconds: Option<u64>,
+    /// Served from cache past its lifetime because the payer could not be asked (never, for now).
+    pub stale: bool,
+}
+
+/// The identifiers of one exchange with a payer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeMeta {
+    /// ISA13 of the 270 sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interchange_control_number: Option<String>,
+    /// GS06 of the 270 sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_control_number: Option<String>,
+    /// ST02 of the 270 sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_set_control_number: Option<String>,
+    /// The CAQH CORE envelope's PayloadID, for the CORE transports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_id: Option<String>,
+}
+
+/// Why a check has no answer. The HTTP layer maps each variant to a status.
+#[derive(Debug, Error)]
+pub enum CheckError {
+    /// No payer has this id or alias (404).
+    #[error("unknown payer `{requested}`")]
+    UnknownPayer {
+        /// What the client sent.
+        requested: String,
+        /// Ids of payers with a close id or alias, best first.
+        close_matches: Vec<String>,
+    },
+    /// The payer's file lists the service types it answers for, and these are not among them (400).
+    #[error("payer `{payer_id}` does not answer for service type(s) {}", unsupported.join(", "))]
+    ServiceTypeNotSupported {
+        /// The resolved payer id.
+        payer_id: String,
+        /// The requested codes it does not take.
+        unsupported: Vec<String>,
+        /// The codes it does take.
+        supported: Vec<String>,
+    },
+    /// The deadline passed before the answer was ready (504). Nothing of the check keeps running.
+    #[error("the deadline passed before the payer answered")]
+    DeadlineExceeded,
+    /// The payer call failed: transport, timeout, undecodable payload, or a 999/TA1 rejection
+    /// (`AdapterError::Rejected`).
+    #[error(transparent)]
+    Payer(AdapterError),
+}
+
+// === impl Router ===
+
+impl Router {
+    /// Builds the router of a validated configuration; see [`build`].
+    pub async fn build(settings: &crate::config::ValidatedSettings) -> anyhow::Result<Router> {
+        build::build(settings).await
+    }
+
+    /// A router over given parts: [`build`] uses it with the configured transports, and tests and benches
+    /// with adapters of their own. `adapters` maps each registry payer id to its (composed) adapter.
+    pub fn from_parts(
+        registry: PayerRegistry,
+        adapters: HashMap<String, Arc<dyn PayerAdapter>>,
+        cache: Arc<dyn EligibilityCache>,
+        keyer: CacheKeyer,
+    ) -> Router {
+        Router {
+            registry,
+            adapters,
+            cache,
+            keyer,
+        }
+    }
+
+    /// The payer registry.
+    pub fn registry(&self) -> &PayerRegistry {
+        &self.registry
+    }
+
+    /// The cache's kind (`memory`, `none`), for readiness.
+    pub fn cache_kind(&self) -> &'static str {
+        self.cache.kind()
+    }
+
+    /// Answers one check; see the module docs for the steps.
+    pub async fn check(&self, request: CheckRequest) -> Result<CheckAnswer, CheckError> {
+        let CheckRequest {
+            mut inquiry,
+            deadline,
+            include_x12,
+            trace_id,
+        } = request;
+        let entry = self.registry.resolve(&inquiry.payer_id)?;
+        let payer = &entry.config;
+        inquiry.payer_id = payer.id.clone();
+        normalize_service_types(&mut inquiry);
+        check_supported(&inquiry, &payer.id, &payer.service_types)?;
+        let Some(adapter) = self.adapters.get(&payer.id) else {
+            return Err(CheckError::Payer(AdapterError::Internal(format!(
+                "no adapter is configured for payer `{}`",
+                payer.id
+            ))));
+        };
+        let work = self.answer(inquiry, adapter.as_ref(), payer, include_x12, trace_id);
+        let result = tokio::time::timeout_at(deadline, work).await;
+        let outcome = match &result {
+            Ok(Ok(answer)) if answer.meta.cache.hit => "cache-hit",
+            Ok(Ok(_)) => "answered",
+            Ok(Err(_)) => "payer-error",
+            Err(_) => "deadline-exceeded",
+        };
+        tracing::debug!(payer = %payer.id, outcome, "check routed");
+        result.unwrap_or(Err(CheckError::DeadlineExceeded))
+    }
+
+    /// Steps 4 to 7, run under the deadline.
+    async fn answer(
+        &self,
+        inquiry: EligibilityRequest,
+        adapter: &dyn PayerAdapter,
+        payer: &crate::config::PayerConfig,
+        include_x12: bool,
+        trace_id: String,
+    ) -> Result<CheckAnswer, CheckError> {
+        let key = self.keyer.derive(&inquiry);
+        if let Some(cached) = self.cache.get(&key).await {
+            let mut response = (*cached.response).clone();
+            response.control_number = inquiry.control_number.clone();
+            if !include_x12 {
+                response.x12 = None;
+            }
+            return Ok(CheckAnswer {
+                response,
+                meta: Meta {
+                    trace_id,
+                    cache: CacheMeta {
+                        hit: true,
+                        age_seconds: Some(cached.age().as_secs()),
+                        stale: false,
+                    },
+                    payer_latency_ms: None,
+                    attempts: 0,
+                    x12: Vec::new(),
+                },
+            });
+        }
+
+        let chunks = merge::split(&inquiry, payer.max_service_types_per_inquiry);
+        let started = Instant::now();
+        let replies =
+            futures::future::try_join_all(chunks.iter().map(|chunk| adapter.check(chunk)))
+                .await
+                .map_err(CheckError::Payer)?;
+        let payer_latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let exchanges: Vec<ExchangeMeta> = replies
+            .iter()
+            .map(|reply| ExchangeMeta::from(&reply.exchange))
+            .collect();
+        let mut response = merge::merge(replies);
+
+        if let Some(ttl) = ttl_for(&response, &payer.cache_ttl) {
+            self.cache
+                .put(key, CachedEntry::new(response.clone()), ttl)
+                .await;
+        }
+        if !include_x12 {
+            response.x12 = None;
+        }
+        Ok(CheckAnswer {
+            response,
+            meta: Meta {
+                trace_id,
+                cache: CacheMeta {
+                    hit: false,
+                    age_seconds: None,
+                    stale: false,
+                },
+                payer_latency_ms: Some(payer_latency_ms),
+                attempts: u32::try_from(exchanges.len()).unwrap_or(u32::MAX),
+                x12: exchanges,
+            },
+        })
+    }
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("payers", &self.registry.list().len())
+            .field("cache", &self.cache.kind())
+            .finish()
+    }
+}
+
+/// Uppercases and deduplicates service types (keeping the client's order), and asks for `30` when the check
+/// names neither a service type nor a procedure.
+fn normalize_service_types(inquiry: &mut EligibilityRequest) {
+    let encounter = &mut inquiry.encounter;
+    let mut seen: Vec<String> = Vec::with_capacity(encounter.service_type_codes.len());
+    for code in &encounter.service_type_codes {
+        let code = code.trim().to_ascii_uppercase();
+        if !code.is_empty() && !seen.contains(&code) {
+            seen.push(code);
+        }
+    }
+    if seen.is_empty() && encounter.procedure_code.is_none() {
+        seen.push(DEFAULT_SERVICE_TYPE.to_owned());
+    }
+    encounter.service_type_codes = seen;
+}
+
+fn check_supported(
+    inquiry: &EligibilityRequest,
+    payer_id: &str,
+    supported: &[String],
+) -> Result<(), CheckError> {
+    if supported.is_empty() {
+        return Ok(());
+    }
+    let unsupported: Vec<String> = inquiry
+        .encounter
+        .service_type_codes
+        .iter()
+        .filter(|code| !supported.contains(code))
+        .cloned()
+        .collect();
+    if unsupported.is_empty() {
+        return Ok(());
+    }
+    Err(CheckError::ServiceTypeNotSupported {
+        payer_id: payer_id.to_owned(),
+        unsupported,
+        supported: supported.to_vec(),
+    })
+}
+
+// === impl CheckError ===
+
+impl From<UnknownPayer> for CheckError {
+    fn from(error: UnknownPayer) -> Self {
+        CheckError::UnknownPayer {
+            requested: error.requested,
+            close_matches: error.close_matches,
+        }
+    }
+}
+
+// === impl ExchangeMeta ===
+
+impl From<&ExchangeInfo> for ExchangeMeta {
+    fn from(exchange: &ExchangeInfo) -> Self {
+        ExchangeMeta {
+            interchange_control_number: exchange.interchange_control_number.clone(),
+            group_control_number: exchange.group_control_number.clone(),
+            transaction_set_control_number: exchange.transaction_set_control_number.clone(),
+            payload_id: exchange.payload_id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod sandbox_tests;
+#[cfg(test)]
+mod tests;
