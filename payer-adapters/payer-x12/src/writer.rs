@@ -21,8 +21,6 @@
 //! the ASCII control characters); values with non-ASCII characters are also checked for Unicode control
 //! characters, the same rule as [`forbidden_character`]. An error names the field the caller gave and the
 //! segment position, never the value. Trailing empty elements and components are not written, as X12 requires.
-use std::fmt::Write as _;
-
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use crate::error::{X12Error, X12ErrorKind};
@@ -66,24 +64,49 @@ fn invalid(field: &str, reason: &str) -> X12ErrorKind {
 
 /// Checks that four delimiters can frame X12: ASCII, not letters, digits or spaces, and all different.
 pub fn validate_delimiters(d: Delimiters) -> Result<(), X12Error> {
-    let mut all = vec![d.element, d.component, d.segment];
-    all.extend(d.repetition);
-    for &b in &all {
+    let all = [
+        Some(d.element),
+        d.repetition,
+        Some(d.component),
+        Some(d.segment),
+    ];
+    for (i, b) in all.iter().enumerate() {
+        let Some(b) = *b else { continue };
         if !b.is_ascii() || b.is_ascii_alphanumeric() || b == b' ' {
             return Err(X12Error::new(X12ErrorKind::InvalidDelimiters(
                 "a delimiter must be an ASCII character other than a letter, digit or space",
             )));
         }
-    }
-    let n = all.len();
-    all.sort_unstable();
-    all.dedup();
-    if all.len() != n {
-        return Err(X12Error::new(X12ErrorKind::InvalidDelimiters(
-            "the delimiters must all be different",
-        )));
+        if all.iter().skip(i + 1).any(|other| *other == Some(b)) {
+            return Err(X12Error::new(X12ErrorKind::InvalidDelimiters(
+                "the delimiters must all be different",
+            )));
+        }
     }
     Ok(())
+}
+
+/// Appends `value` in decimal, left-padded with zeros to at least `width` digits, without `fmt`.
+fn push_number(out: &mut String, value: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = value;
+    let mut len = 0;
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == digits.len() {
+            break;
+        }
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for &d in digits.iter().take(len).rev() {
+        out.push(char::from(d));
+    }
 }
 
 impl X12Writer {
@@ -224,14 +247,34 @@ impl X12Writer {
     pub fn number(&mut self, value: u64) {
         self.pending += 1;
         self.open_element();
-        let _ = write!(self.out, "{value}");
+        push_number(&mut self.out, value, 0);
     }
 
     /// Writes a number left-padded with zeros to `width` digits (ISA13, ST02).
     pub fn padded(&mut self, value: u64, width: usize) {
         self.pending += 1;
         self.open_element();
-        let _ = write!(self.out, "{value:0width$}");
+        push_number(&mut self.out, value, width);
+    }
+
+    /// Writes one element made of two values joined by `separator` (a DTP `RD8` range as sent).
+    pub fn pair(
+        &mut self,
+        field: &str,
+        first: &str,
+        separator: char,
+        second: &str,
+    ) -> Result<(), X12Error> {
+        self.check(field, first)?;
+        self.check(field, second)?;
+        let mut buf = [0u8; 4];
+        self.check(field, separator.encode_utf8(&mut buf))?;
+        self.pending += 1;
+        self.open_element();
+        self.out.push_str(first);
+        self.out.push(separator);
+        self.out.push_str(second);
+        Ok(())
     }
 
     /// Writes a date as `CCYYMMDD`; years outside 0..=9999 cannot be written.
@@ -265,13 +308,13 @@ impl X12Writer {
         self.check_year("ISA09", date)?;
         self.pending += 1;
         self.open_element();
-        let _ = write!(
-            self.out,
-            "{:02}{:02}{:02}",
-            date.year().rem_euclid(100),
-            date.month(),
-            date.day()
+        push_number(
+            &mut self.out,
+            u64::from(date.year().rem_euclid(100).unsigned_abs()),
+            2,
         );
+        push_number(&mut self.out, date.month().into(), 2);
+        push_number(&mut self.out, date.day().into(), 2);
         Ok(())
     }
 
@@ -279,7 +322,8 @@ impl X12Writer {
     pub fn time(&mut self, at: NaiveDateTime) {
         self.pending += 1;
         self.open_element();
-        let _ = write!(self.out, "{:02}{:02}", at.hour(), at.minute());
+        push_number(&mut self.out, at.hour().into(), 2);
+        push_number(&mut self.out, at.minute().into(), 2);
     }
 
     fn check_year(&self, field: &str, date: NaiveDate) -> Result<(), X12Error> {
@@ -291,13 +335,10 @@ impl X12Writer {
     }
 
     fn push_date(&mut self, date: NaiveDate) {
-        let _ = write!(
-            self.out,
-            "{:04}{:02}{:02}",
-            date.year(),
-            date.month(),
-            date.day()
-        );
+        // The year was checked to be in 0..=9999.
+        push_number(&mut self.out, u64::from(date.year().unsigned_abs()), 4);
+        push_number(&mut self.out, date.month().into(), 2);
+        push_number(&mut self.out, date.day().into(), 2);
     }
 
     /// Writes a composite element from its components; trailing empty components are dropped and an
@@ -366,7 +407,10 @@ impl X12Writer {
         self.check(field, value)?;
         self.pending += 1;
         self.open_element();
-        let _ = write!(self.out, "{value:<width$}");
+        self.out.push_str(value);
+        for _ in value.len()..width {
+            self.out.push(' ');
+        }
         Ok(())
     }
 }

@@ -38,39 +38,55 @@ impl NormalizedName {
 
 /// Normalizes a last name as rule 258 asks; see the module docs.
 pub fn normalize_last_name(raw: &str) -> NormalizedName {
-    let mut words: Vec<String> = raw
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
-        .map(fold_word)
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut suffixes = Vec::new();
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
-        if let Some(word) = words.pop() {
-            suffixes.push(word);
+    // Fold into one string of words separated by single spaces (one allocation).
+    let mut last = String::with_capacity(raw.len());
+    for word in raw.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        let start = last.len();
+        if start > 0 {
+            last.push(' ');
+        }
+        let before = last.len();
+        fold_word(word, &mut last);
+        if last.len() == before {
+            last.truncate(start);
         }
     }
-    suffixes.reverse();
-    NormalizedName {
-        last: words.join(" "),
-        suffix: if suffixes.is_empty() {
-            None
-        } else {
-            Some(suffixes.join(" "))
-        },
+    // Take suffix words off the end while a name remains before them.
+    let mut cut = last.len();
+    while let Some(space) = last.get(..cut).and_then(|s| s.rfind(' ')) {
+        let word = last.get(space + 1..cut).unwrap_or("");
+        if !SUFFIXES.contains(&word) {
+            break;
+        }
+        cut = space;
     }
+    let suffix = last
+        .get(cut..)
+        .map(|s| s.trim_start_matches(' '))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    last.truncate(cut);
+    NormalizedName { last, suffix }
 }
 
-/// Upper-cases a word, folds accented Latin letters to ASCII and drops everything but letters and digits.
-fn fold_word(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_uppercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if let Some(folded) = fold(c) {
-            out.push_str(folded);
+/// Appends a word upper-cased, with accented Latin letters folded to ASCII and everything but letters and
+/// digits dropped.
+fn fold_word(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_uppercase());
+            }
+            continue;
+        }
+        for u in c.to_uppercase() {
+            if u.is_ascii_alphanumeric() {
+                out.push(u);
+            } else if let Some(folded) = fold(u) {
+                out.push_str(folded);
+            }
         }
     }
-    out
 }
 
 /// The ASCII letters an upper case accented Latin letter folds to.

@@ -18,7 +18,8 @@
 //! A value holding a delimiter, an error located outside the 271 loops, a 2110D benefit without a dependent
 //! or a member-level item without a subscriber is refused with an [`X12Error`] naming the field.
 use payer_core::{
-    Address, Contact, DateInformation, EligibilityResponse, PayerErrorInfo, Phi, ResponseMember,
+    Address, Contact, DateInformation, EligibilityResponse, PayerErrorInfo, PayerInfo, Phi,
+    ProviderInfo, ResponseMember,
 };
 
 use crate::codes::reject_reason;
@@ -146,7 +147,8 @@ fn write_body(
     // 2000A/2100A information source.
     hl(w, 1, None, "20", true);
     write_errors(w, &plan.errors[A_2000])?;
-    let payer = response.payer.clone().unwrap_or_default();
+    let no_payer = PayerInfo::default();
+    let payer = response.payer.as_ref().unwrap_or(&no_payer);
     w.begin("NM1");
     w.element(
         "payer.entityIdentifier",
@@ -172,7 +174,8 @@ fn write_body(
     // 2000B/2100B information receiver.
     let has_subscriber = response.subscriber.is_some();
     hl(w, 2, Some(1), "21", has_subscriber);
-    let provider = response.provider.clone().unwrap_or_default();
+    let no_provider = ProviderInfo::default();
+    let provider = response.provider.as_ref().unwrap_or(&no_provider);
     w.begin("NM1");
     w.element("NM101", "1P")?;
     if provider.provider_name.is_none() && provider.provider_last_name.is_some() {
@@ -471,10 +474,7 @@ pub(super) fn write_date(
     match &date.end_date {
         Some(end) => {
             w.element("DTP02", "RD8")?;
-            w.check(path, &date.date)?;
-            w.check(path, end)?;
-            let range = format!("{}-{end}", date.date);
-            w.element(path, &range)?;
+            w.pair(path, &date.date, '-', end)?;
         }
         None => {
             w.element("DTP02", "D8")?;
