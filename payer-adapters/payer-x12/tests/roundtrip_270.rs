@@ -286,3 +286,51 @@ proptest! {
         prop_assert!(!message.contains(bad.as_str()) || bad == ":" , "{}", message);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Any text in any field either encodes to a 270 whose structure it cannot change, or is refused.
+    #[test]
+    fn arbitrary_text_never_changes_the_structure(
+        request in request(),
+        first in "\\PC{0,12}",
+        last in "\\PC{0,12}",
+        id in "\\PC{0,12}",
+        org in "\\PC{0,12}",
+    ) {
+        let mut request = request;
+        request.subscriber.first_name = Some(Phi::new(first));
+        request.subscriber.last_name = Some(Phi::new(last));
+        request.subscriber.member_id = Some(Phi::new(id));
+        request.provider.organization_name = Some(org);
+        if let Ok(text) = encode_270(&request, &header(Delimiters::default(), false)) {
+            let tokens = tokenize_str(&text).unwrap();
+            let ids: Vec<&str> = tokens.segments().map(|s| s.id()).collect();
+            let expected_segments = 15 + 4 * request.dependents.len()
+                + usize::from(request.subscriber.date_of_birth.is_some() || request.subscriber.gender.is_some())
+                + request.dependents.iter().filter(|d| d.date_of_birth.is_some() || d.gender.is_some()).count()
+                - 2 * usize::from(!request.dependents.is_empty());
+            prop_assert_eq!(ids.len(), expected_segments, "{:?}", ids);
+            let nm1 = tokens.segments().filter(|s| s.is("NM1")).count();
+            prop_assert_eq!(nm1, 3 + request.dependents.len());
+            prop_assert_eq!(decode_270(text.as_bytes()).unwrap().len(), 1);
+        }
+    }
+
+    /// Truncated or corrupted 270s decode or fail with an error; they never panic.
+    #[test]
+    fn damaged_270s_never_panic(request in request(), cut in 0usize..2000, flips in proptest::collection::vec((0usize..2000, any::<u8>()), 0..6)) {
+        let text = encode_270(&request, &header(Delimiters::default(), false)).unwrap();
+        let mut bytes = text.into_bytes();
+        for (at, byte) in flips {
+            let len = bytes.len();
+            if let Some(b) = bytes.get_mut(at % len.max(1)) {
+                *b = byte;
+            }
+        }
+        bytes.truncate(cut.min(bytes.len()));
+        let _ = decode_270(&bytes);
+        let _ = payer_x12::inquiry::decode_270_each(&bytes);
+    }
+}
