@@ -1,40 +1,10 @@
-//! Every scenario through the adapter: real 270 bytes to the payer, real 271/999 bytes back, decoded by the codec.
+//! The scenarios that find the member, through the adapter: real 270 bytes to the payer, real 271 bytes back,
+//! decoded by the codec into the normalized answer and its coverage summary.
 mod common;
 
 use common::*;
-use payer_core::{
-    AdapterError, BenefitInformation, CoverageStatus, EligibilityResponse, PayerAdapter,
-    PayerReply, ServiceCoverage,
-};
+use payer_core::{CoverageStatus, PayerAdapter};
 use payer_sandbox::{plan, Scenario};
-use rust_decimal::Decimal;
-
-async fn check(member_id: &str, types: &[&str]) -> PayerReply {
-    adapter(0).check(&request(member_id, types)).await.unwrap()
-}
-
-fn service<'a>(response: &'a EligibilityResponse, code: &str) -> &'a ServiceCoverage {
-    response
-        .coverage
-        .services
-        .iter()
-        .find(|s| s.service_type_code == code)
-        .unwrap_or_else(|| panic!("no coverage for service type {code}"))
-}
-
-fn dollars(n: i64) -> Option<Decimal> {
-    Some(Decimal::from(n))
-}
-
-fn benefits<'a>(
-    response: &'a EligibilityResponse,
-    code: &'a str,
-) -> impl Iterator<Item = &'a BenefitInformation> {
-    response
-        .benefits_information
-        .iter()
-        .filter(move |b| b.code == code)
-}
 
 #[tokio::test(start_paused = true)]
 async fn active_has_the_full_benefit_set() {
@@ -334,87 +304,4 @@ async fn pharmacy_is_carved_out_to_the_pbm() {
     assert_eq!(reply.response.coverage.status, CoverageStatus::Active);
     let other = benefits(&reply.response, "R").next().unwrap();
     assert_eq!(other.service_type_codes, vec!["88".to_owned()]);
-}
-
-#[tokio::test(start_paused = true)]
-async fn invalid_member_is_a_payer_answer_with_aaa_72() {
-    let reply = check("INV8008", &["30"]).await;
-    let r = &reply.response;
-    assert_eq!(r.coverage.status, CoverageStatus::Rejected);
-    assert_eq!(r.errors.len(), 1);
-    let error = &r.errors[0];
-    assert_eq!(
-        (error.code.as_str(), error.location.as_str()),
-        ("72", "2100C")
-    );
-    assert_eq!(error.followup_action_code.as_deref(), Some("C"));
-    assert!(!error.retryable);
-    assert!(r.benefits_information.is_empty());
-}
-
-#[tokio::test(start_paused = true)]
-async fn payer_unavailable_is_aaa_42_and_retryable() {
-    let reply = check("UNA9009", &["30"]).await;
-    let r = &reply.response;
-    assert_eq!(r.coverage.status, CoverageStatus::Rejected);
-    assert_eq!(r.errors.len(), 1);
-    let error = &r.errors[0];
-    assert_eq!(
-        (error.code.as_str(), error.location.as_str()),
-        ("42", "2100A")
-    );
-    assert!(error.retryable);
-    assert!(r.subscriber.is_none());
-    assert!(r.benefits_information.is_empty());
-    assert_eq!(
-        r.provider.as_ref().unwrap().npi.as_deref(),
-        Some("1234567893")
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn malformed_271_is_a_malformed_error_keeping_the_bytes() {
-    let error = adapter(0)
-        .check(&request("MAL1010", &["30"]))
-        .await
-        .unwrap_err();
-    let AdapterError::Malformed { detail, raw } = &error else {
-        panic!("expected Malformed, got {error:?}")
-    };
-    let raw = raw.as_deref().unwrap();
-    assert!(
-        raw.starts_with("ISA") && raw.contains("ST*271") && raw.ends_with("~EB*"),
-        "{raw}"
-    );
-    assert!(
-        detail.contains("EB"),
-        "the error names the segment: {detail}"
-    );
-    for phi in [FIRST, LAST, "MAL1010", "19840309"] {
-        assert!(
-            !detail.contains(phi) && !error.to_string().contains(phi),
-            "{detail}"
-        );
-    }
-    assert!(!error.is_retryable());
-    assert_eq!(error.side(), payer_core::FaultSide::Payer);
-}
-
-#[tokio::test(start_paused = true)]
-async fn rejection_999_is_a_rejected_error() {
-    let error = adapter(0)
-        .check(&request("REJ1111", &["30"]))
-        .await
-        .unwrap_err();
-    let AdapterError::Rejected { errors } = &error else {
-        panic!("expected Rejected, got {error:?}")
-    };
-    assert!(!errors.is_empty());
-    assert!(
-        errors.iter().all(|e| e.code.starts_with("999")),
-        "{errors:?}"
-    );
-    assert!(errors.iter().any(|e| e.code == "999-IK5-R"), "{errors:?}");
-    assert!(!error.is_retryable());
-    assert_eq!(error.side(), payer_core::FaultSide::Client);
 }

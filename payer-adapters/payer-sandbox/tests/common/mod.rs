@@ -3,9 +3,11 @@
 
 use chrono::NaiveDate;
 use payer_core::{
-    DateOfService, EligibilityRequest, Encounter, Gender, Member, Phi, ProcedureCode, Provider,
+    BenefitInformation, DateOfService, EligibilityRequest, EligibilityResponse, Encounter, Gender,
+    Member, PayerAdapter, PayerReply, Phi, ProcedureCode, Provider, ServiceCoverage,
 };
 use payer_sandbox::{Latency, SandboxAdapter, SandboxConfig};
+use rust_decimal::Decimal;
 
 pub const PAYER_ID: &str = "SANDBOX01";
 pub const FIRST: &str = "ROSALIND";
@@ -80,4 +82,32 @@ pub fn adapter(latency_ms: u64) -> SandboxAdapter {
     };
     config.validate().unwrap();
     SandboxAdapter::new(PAYER_ID.to_owned(), config)
+}
+
+/// One check of `member_id` through a fresh adapter without latency; panics unless the payer answered.
+pub async fn check(member_id: &str, types: &[&str]) -> PayerReply {
+    adapter(0).check(&request(member_id, types)).await.unwrap()
+}
+
+pub fn service<'a>(response: &'a EligibilityResponse, code: &str) -> &'a ServiceCoverage {
+    response
+        .coverage
+        .services
+        .iter()
+        .find(|s| s.service_type_code == code)
+        .unwrap_or_else(|| panic!("no coverage for service type {code}"))
+}
+
+pub fn dollars(n: i64) -> Option<Decimal> {
+    Some(Decimal::from(n))
+}
+
+pub fn benefits<'a>(
+    response: &'a EligibilityResponse,
+    code: &'a str,
+) -> impl Iterator<Item = &'a BenefitInformation> {
+    response
+        .benefits_information
+        .iter()
+        .filter(move |b| b.code == code)
 }
