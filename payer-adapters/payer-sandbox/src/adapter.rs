@@ -60,13 +60,13 @@ impl SandboxAdapter {
 
     fn header(&self) -> InterchangeHeader {
         let control = next_control(&self.next_control);
+        // ISA08 is the payer's trading partner id: its own id when that fits the 15-character field.
         let id = self.payer_id.trim();
-        let receiver =
-            if (1..=15).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                id
-            } else {
-                DEFAULT_RECEIVER_ID
-            };
+        let fits = (1..=15).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+        let receiver = if fits { id } else { DEFAULT_RECEIVER_ID };
         InterchangeHeader::new(GATEWAY_SENDER_ID, receiver, control, Utc::now().naive_utc())
     }
 }

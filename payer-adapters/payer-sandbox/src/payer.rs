@@ -345,3 +345,18 @@ pub(crate) fn next_control(counter: &AtomicU32) -> u32 {
     let n = counter.fetch_add(1, Ordering::Relaxed);
     n % 999_999_999 + 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_numbers_stay_within_nine_digits_and_never_zero() {
+        let counter = AtomicU32::new(999_999_997);
+        let drawn: Vec<u32> = (0..4).map(|_| next_control(&counter)).collect();
+        assert_eq!(drawn, [999_999_998, 999_999_999, 1, 2]);
+        let counter = AtomicU32::new(u32::MAX);
+        assert!((1..=999_999_999).contains(&next_control(&counter)));
+        assert!((1..=999_999_999).contains(&next_control(&counter)));
+    }
+}

@@ -187,3 +187,20 @@ async fn debug_output_and_errors_carry_no_member_data() {
         }
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn any_payer_id_works_and_comes_back_in_the_271() {
+    for payer_id in [
+        "sandbox",
+        "sandbox-realistic",
+        "a-payer-id-longer-than-an-isa-field",
+    ] {
+        let adapter = SandboxAdapter::new(payer_id.to_owned(), SandboxConfig::default());
+        let mut inquiry = request("ACT1", &["30"]);
+        inquiry.payer_id = payer_id.to_owned();
+        let reply = adapter.check(&inquiry).await.unwrap();
+        let payer = reply.response.payer.unwrap();
+        assert_eq!(payer.payor_identification.as_deref(), Some(payer_id));
+        assert_eq!(adapter.payer_id(), payer_id);
+    }
+}
