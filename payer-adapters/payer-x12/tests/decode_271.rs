@@ -387,3 +387,23 @@ fn non_utf8_bytes_are_replaced_with_a_warning() {
     assert!(r.warnings.iter().any(|w| w.code == "invalid-encoding"));
     assert_eq!(r.coverage.status, CoverageStatus::Active);
 }
+
+#[test]
+fn warnings_and_errors_are_capped_per_response() {
+    let mut body = String::from("ST*271*0001*005010X279A1~BHT*0022*11*R*20240115*1030~HL*1**20*1~");
+    body.push_str(&"AAA*Y**42*R~".repeat(300));
+    body.push_str(&"ZZZ*1~".repeat(300));
+    body.push_str(&"HL*3*2*22*0~NM1*IL*1*DOE*JANE****MI*W1~EB*1**30~".repeat(200));
+    body.push_str("SE*1*0001~");
+    let input = format!(
+        "ISA*00*          *00*          *ZZ*PAYERSENDER    *ZZ*PROVRECEIVER   *240115*1030*^*00501*000000123*0*P*:~\
+         GS*HB*S*R*20240115*1030*1*X*005010X279A1~{body}GE*1*1~IEA*1*000000123~"
+    );
+    let all = decode_271(input.as_bytes()).unwrap();
+    assert_eq!(all.len(), 200);
+    for r in &all {
+        assert_eq!(r.errors.len(), 100);
+        assert!(r.warnings.len() <= 101);
+        assert!(r.warnings.iter().any(|w| w.code == "too-many-warnings"));
+    }
+}

@@ -43,12 +43,15 @@ pub fn decode(input: &[u8]) -> Result<Reply, X12Error> {
         Err(e) if e.kind == X12ErrorKind::InvalidEncoding => {
             let text = String::from_utf8_lossy(input);
             let mut walk = Walk::new(tokenize(text.as_bytes())?);
-            walk.env_warnings.push(Warning {
-                code: "invalid-encoding".into(),
-                message: "bytes that are not UTF-8 were replaced".into(),
-                segment: None,
-                position: e.position,
-            });
+            push_note(
+                &mut walk.env_warnings,
+                Warning {
+                    code: "invalid-encoding".into(),
+                    message: "bytes that are not UTF-8 were replaced".into(),
+                    segment: None,
+                    position: e.position,
+                },
+            );
             walk.run()
         }
         Err(e) => Err(e),
@@ -62,6 +65,24 @@ pub fn decode_271(input: &[u8]) -> Result<Vec<EligibilityResponse>, X12Error> {
         Reply::Rejected(_) | Reply::Acknowledged => Err(X12Error::new(
             X12ErrorKind::NotEligibilityResponse("999/TA1".into()),
         )),
+    }
+}
+
+/// At most this many warnings (and AAA errors) are kept per response, so that a hostile input cannot make
+/// the decoder copy a long list into every one of many responses.
+pub(crate) const MAX_NOTES: usize = 100;
+
+/// Appends a warning unless the list is full; the first one over the limit becomes a `too-many-warnings` note.
+pub(crate) fn push_note(list: &mut Vec<Warning>, warning: Warning) {
+    match list.len() {
+        n if n < MAX_NOTES => list.push(warning),
+        n if n == MAX_NOTES => list.push(Warning {
+            code: "too-many-warnings".into(),
+            message: format!("only the first {MAX_NOTES} warnings were kept"),
+            segment: None,
+            position: None,
+        }),
+        _ => {}
     }
 }
 
@@ -93,12 +114,16 @@ impl<'a> Walk<'a> {
     fn new(tokens: Tokens<'a>) -> Self {
         let mut env_warnings = Vec::new();
         if tokens.skipped_junk() {
-            env_warnings.push(Warning {
-                code: "leading-junk".into(),
-                message: "bytes other than whitespace came before the ISA and were skipped".into(),
-                segment: None,
-                position: None,
-            });
+            push_note(
+                &mut env_warnings,
+                Warning {
+                    code: "leading-junk".into(),
+                    message: "bytes other than whitespace came before the ISA and were skipped"
+                        .into(),
+                    segment: None,
+                    position: None,
+                },
+            );
         }
         Walk {
             segs: tokens.segments().peekable(),
@@ -123,26 +148,27 @@ impl<'a> Walk<'a> {
                 Tag::Ta1 => self.outcome(ack::decode_ta1(&seg)?),
                 Tag::Ge => self.close_group(&seg),
                 Tag::Iea => self.close_interchange(&seg),
-                _ => self.env_warnings.push(warning(
-                    "unexpected-segment",
-                    "segment outside any transaction set was skipped",
-                    &seg,
-                )),
+                _ => push_note(
+                    &mut self.env_warnings,
+                    warning(
+                        "unexpected-segment",
+                        "segment outside any transaction set was skipped",
+                        &seg,
+                    ),
+                ),
             }
         }
         if let Some(gs) = self.gs.take() {
-            self.env_warnings.push(warning(
-                "missing-trailer",
-                "the functional group has no GE",
-                &gs,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning("missing-trailer", "the functional group has no GE", &gs),
+            );
         }
         if let Some(isa) = self.isa.take() {
-            self.env_warnings.push(warning(
-                "missing-trailer",
-                "the interchange has no IEA",
-                &isa,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning("missing-trailer", "the interchange has no IEA", &isa),
+            );
         }
         self.finish()
     }
@@ -150,15 +176,20 @@ impl<'a> Walk<'a> {
     fn finish(mut self) -> Result<Reply, X12Error> {
         if !self.responses.is_empty() {
             if !self.rejections.is_empty() {
-                self.env_warnings.push(Warning {
-                    code: "rejection-beside-response".into(),
-                    message: "the interchange also carries a 999/TA1 rejection".into(),
-                    segment: None,
-                    position: None,
-                });
+                push_note(
+                    &mut self.env_warnings,
+                    Warning {
+                        code: "rejection-beside-response".into(),
+                        message: "the interchange also carries a 999/TA1 rejection".into(),
+                        segment: None,
+                        position: None,
+                    },
+                );
             }
             for response in &mut self.responses {
-                response.warnings.extend(self.env_warnings.iter().cloned());
+                for w in &self.env_warnings {
+                    push_note(&mut response.warnings, w.clone());
+                }
             }
             return Ok(Reply::Eligibility(self.responses));
         }
@@ -185,22 +216,20 @@ impl<'a> Walk<'a> {
 
     fn open_interchange(&mut self, isa: Segment<'a>) {
         if let Some(prev) = self.isa.replace(isa) {
-            self.env_warnings.push(warning(
-                "missing-trailer",
-                "the interchange has no IEA",
-                &prev,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning("missing-trailer", "the interchange has no IEA", &prev),
+            );
         }
         self.groups = 0;
     }
 
     fn close_interchange(&mut self, iea: &Segment<'a>) {
         if let Some(gs) = self.gs.take() {
-            self.env_warnings.push(warning(
-                "missing-trailer",
-                "the functional group has no GE",
-                &gs,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning("missing-trailer", "the functional group has no GE", &gs),
+            );
         }
         match self.isa.take() {
             None => {
@@ -209,18 +238,20 @@ impl<'a> Walk<'a> {
             }
             Some(isa) => {
                 if iea.element(1).and_then(|v| v.parse::<usize>().ok()) != Some(self.groups) {
-                    self.env_warnings.push(warning(
-                        "group-count-mismatch",
-                        format!("IEA01 does not match the {} functional groups", self.groups),
-                        iea,
-                    ));
+                    push_note(
+                        &mut self.env_warnings,
+                        warning(
+                            "group-count-mismatch",
+                            format!("IEA01 does not match the {} functional groups", self.groups),
+                            iea,
+                        ),
+                    );
                 }
                 if iea.element(2) != isa.element(13) {
-                    self.env_warnings.push(warning(
-                        "control-number-mismatch",
-                        "IEA02 does not match ISA13",
-                        iea,
-                    ));
+                    push_note(
+                        &mut self.env_warnings,
+                        warning("control-number-mismatch", "IEA02 does not match ISA13", iea),
+                    );
                 }
             }
         }
@@ -228,11 +259,10 @@ impl<'a> Walk<'a> {
 
     fn open_group(&mut self, gs: Segment<'a>) {
         if let Some(prev) = self.gs.replace(gs) {
-            self.env_warnings.push(warning(
-                "missing-trailer",
-                "the functional group has no GE",
-                &prev,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning("missing-trailer", "the functional group has no GE", &prev),
+            );
         }
         self.groups += 1;
         self.sets = 0;
@@ -245,18 +275,20 @@ impl<'a> Walk<'a> {
                 .push(warning("unexpected-segment", "GE without a GS", ge)),
             Some(gs) => {
                 if ge.element(1).and_then(|v| v.parse::<usize>().ok()) != Some(self.sets) {
-                    self.env_warnings.push(warning(
-                        "set-count-mismatch",
-                        format!("GE01 does not match the {} transaction sets", self.sets),
-                        ge,
-                    ));
+                    push_note(
+                        &mut self.env_warnings,
+                        warning(
+                            "set-count-mismatch",
+                            format!("GE01 does not match the {} transaction sets", self.sets),
+                            ge,
+                        ),
+                    );
                 }
                 if ge.element(2) != gs.element(6) {
-                    self.env_warnings.push(warning(
-                        "control-number-mismatch",
-                        "GE02 does not match GS06",
-                        ge,
-                    ));
+                    push_note(
+                        &mut self.env_warnings,
+                        warning("control-number-mismatch", "GE02 does not match GS06", ge),
+                    );
                 }
             }
         }
@@ -265,11 +297,14 @@ impl<'a> Walk<'a> {
     fn transaction(&mut self, st: Segment<'a>) -> Result<(), X12Error> {
         self.sets += 1;
         if self.gs.is_none() {
-            self.env_warnings.push(warning(
-                "missing-segment",
-                "transaction set outside a functional group",
-                &st,
-            ));
+            push_note(
+                &mut self.env_warnings,
+                warning(
+                    "missing-segment",
+                    "transaction set outside a functional group",
+                    &st,
+                ),
+            );
         }
         let set_id = st.element(1).unwrap_or("");
         let mut reader = SetReader::new(st, &mut self.segs);

@@ -23,6 +23,8 @@
 //!   from which `remaining` is derived when the payer sent a total but no remaining; every other period
 //!   (`21`-`23`, `25`-`28`, `32`, `34`-`36`, or none) is a `total`, a lifetime total (`32`) giving way to a
 //!   plan-period one. The first amount wins otherwise.
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use payer_core::{
     Accumulator, Amounts, BenefitInformation, Coverage, CoverageStatus, DateInformation,
@@ -80,27 +82,16 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
         }
     }
     let mut services: Vec<ServiceBuilder> = Vec::new();
+    // Service type code -> index in `services`, so that many codes cost no quadratic search.
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for benefit in benefits {
-        let codes: Vec<&str> = if benefit.service_type_codes.is_empty() {
-            vec![HEALTH_PLAN]
-        } else {
-            benefit
-                .service_type_codes
-                .iter()
-                .map(String::as_str)
-                .collect()
-        };
+        let codes = benefit.service_type_codes.iter().map(String::as_str);
+        let codes = codes.chain(benefit.service_type_codes.is_empty().then_some(HEALTH_PLAN));
         for code in codes {
-            let at = match services
-                .iter()
-                .position(|s| s.coverage.service_type_code == code)
-            {
-                Some(at) => at,
-                None => {
-                    services.push(ServiceBuilder::new(code));
-                    services.len() - 1
-                }
-            };
+            let at = *index.entry(code).or_insert_with(|| {
+                services.push(ServiceBuilder::new(code));
+                services.len() - 1
+            });
             if let Some(service) = services.get_mut(at) {
                 service.add(benefit);
             }

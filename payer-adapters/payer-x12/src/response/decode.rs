@@ -16,7 +16,7 @@ use payer_core::{
 use super::coverage::summarize;
 use super::normalize as n;
 use crate::error::{X12Error, X12ErrorKind};
-use crate::reply::{warning, SetReader, Tag};
+use crate::reply::{push_note, warning, SetReader, Tag, MAX_NOTES};
 use crate::tokenizer::Segment;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,9 @@ pub(crate) fn decode_transaction(
     let set_warnings = std::mem::take(&mut reader.warnings);
     let mut responses = txn.finish();
     for response in &mut responses {
-        response.warnings.extend(set_warnings.iter().cloned());
+        for w in &set_warnings {
+            push_note(&mut response.warnings, w.clone());
+        }
         response.plan_status = response
             .benefits_information
             .iter()
@@ -115,8 +117,8 @@ impl Txn {
     pub(super) fn warn(&mut self, code: &str, message: &str, seg: &Segment<'_>) {
         let w = warning(code, message, seg);
         match &mut self.cur {
-            Some(cur) => cur.warnings.push(w),
-            None => self.shared_warnings.push(w),
+            Some(cur) => push_note(&mut cur.warnings, w),
+            None => push_note(&mut self.shared_warnings, w),
         }
     }
 
@@ -359,14 +361,19 @@ impl Txn {
             _ => 0,
         };
         self.order(rank, seg);
-        match self.level {
-            Level::Header | Level::Source => self.source_errors.push(error),
-            Level::Receiver => self.receiver_errors.push(error),
-            Level::Subscriber | Level::Dependent => {
-                if let Some(cur) = self.cur.as_mut() {
-                    cur.errors.push(error);
-                }
-            }
+        let list = match self.level {
+            Level::Header | Level::Source => Some(&mut self.source_errors),
+            Level::Receiver => Some(&mut self.receiver_errors),
+            Level::Subscriber | Level::Dependent => self.cur.as_mut().map(|c| &mut c.errors),
+        };
+        match list {
+            Some(list) if list.len() < MAX_NOTES => list.push(error),
+            Some(_) => self.warn(
+                "too-many-errors",
+                "AAA errors beyond the limit were dropped",
+                seg,
+            ),
+            None => {}
         }
         Ok(())
     }
