@@ -1,0 +1,424 @@
+//! The JSON eligibility API adapter against an in-test server: the v3 request it sends, answers and error
+//! bodies, and OAuth2 (token fetched once and cached, refreshed once on a 401, refused credentials).
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use payer_core::{
+    AdapterError, CoverageStatus, DateOfService, EligibilityResponse, PayerAdapter, ProcedureCode,
+};
+use payer_http::{ChcJsonAdapter, ChcJsonConfig};
+use payer_x12::Reply;
+use serde_json::{json, Value};
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+mod common;
+
+fn config(server: &MockServer) -> ChcJsonConfig {
+    serde_json::from_value(json!({
+        "url": format!("{}/eligibility/v3", server.uri()),
+        "token_url": format!("{}/oauth/token", server.uri()),
+        "client_id": "gateway",
+        "client_secret_env": "CH_CLIENT_SECRET",
+        "scope": "eligibility",
+        "trading_partner_service_id": "ACMEREMOTE",
+        "request_timeout_ms": 500
+    }))
+    .unwrap()
+}
+
+fn env(var: &str) -> Option<String> {
+    (var == "CH_CLIENT_SECRET").then(|| "cl13nt&secret".to_owned())
+}
+
+fn token(value: &str, expires_in: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "access_token": value, "token_type": "Bearer", "expires_in": expires_in
+    }))
+}
+
+/// Our own answer for the active fixture, as a gateway like ours sends it (with `meta`).
+fn active_answer() -> (EligibilityResponse, Value) {
+    let Reply::Eligibility(mut responses) =
+        payer_x12::decode(common::ACTIVE_271.as_bytes()).unwrap()
+    else {
+        panic!("not a 271")
+    };
+    let response = responses.remove(0);
+    let mut body = serde_json::to_value(&response).unwrap();
+    body["meta"] = json!({"traceId": "t", "x12": [{"interchangeControlNumber": "000000101",
+        "groupControlNumber": "101", "transactionSetControlNumber": "0001"}]});
+    (response, body)
+}
+
+async fn server_with_token() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("t1", json!(3600)))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn answer(template: ResponseTemplate) -> (MockServer, ChcJsonAdapter) {
+    let server = server_with_token().await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    (server, adapter)
+}
+
+#[tokio::test]
+async fn sends_the_v3_request_and_reads_the_answer() {
+    let (expected, body) = active_answer();
+    let (server, adapter) = answer(ResponseTemplate::new(200).set_body_json(body)).await;
+    let reply = adapter.check(&common::request()).await.unwrap();
+    assert_eq!(reply.response, expected);
+    assert_eq!(reply.response.coverage.status, CoverageStatus::Active);
+    assert_eq!(
+        reply.exchange.interchange_control_number.as_deref(),
+        Some("000000101")
+    );
+    assert!(reply.exchange.raw.as_deref().unwrap().contains("\"meta\""));
+
+    let requests = server.received_requests().await.unwrap();
+    let api: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/eligibility/v3")
+        .collect();
+    assert_eq!(api[0].headers.get("authorization").unwrap(), "Bearer t1");
+    let sent: Value = serde_json::from_slice(&api[0].body).unwrap();
+    assert_eq!(
+        sent,
+        json!({
+            "controlNumber": "123456789",
+            "tradingPartnerServiceId": "ACMEREMOTE",
+            "provider": {"organizationName": "HAPPY VALLEY CLINIC", "npi": "1234567893"},
+            "subscriber": {"memberId": "ACT00001", "firstName": "JOHN", "lastName": "DOE", "dateOfBirth": "19800102"},
+            "encounter": {"serviceTypeCodes": ["30"], "dateOfService": "20240315"}
+        })
+    );
+    let token_request = requests
+        .iter()
+        .find(|r| r.url.path() == "/oauth/token")
+        .unwrap();
+    let form = String::from_utf8(token_request.body.clone()).unwrap();
+    for part in [
+        "grant_type=client_credentials",
+        "client_id=gateway",
+        "client_secret=cl13nt%26secret",
+        "scope=eligibility",
+    ] {
+        assert!(form.contains(part), "{part} in {form}");
+    }
+}
+
+#[tokio::test]
+async fn a_procedure_and_a_range_use_the_v3_names() {
+    let (_, body) = active_answer();
+    let (server, adapter) = answer(ResponseTemplate::new(200).set_body_json(body)).await;
+    let mut request = common::request();
+    request.encounter.service_type_codes.clear();
+    request.encounter.procedure_code = Some(ProcedureCode {
+        qualifier: "HC".into(),
+        code: "99213".into(),
+        modifiers: vec!["25".into()],
+    });
+    request.encounter.date_of_service = DateOfService {
+        begin: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        end: Some(NaiveDate::from_ymd_opt(2024, 3, 31).unwrap()),
+    };
+    request.subscriber.gender = Some(payer_core::Gender::Female);
+    request.dependents.push(request.subscriber.clone());
+    adapter.check(&request).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let api = requests
+        .iter()
+        .find(|r| r.url.path() == "/eligibility/v3")
+        .unwrap();
+    let sent: Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(
+        sent["encounter"],
+        json!({"procedureCode": "99213", "productOrServiceIDQualifier": "HC", "procedureModifiers": ["25"],
+               "beginningDateOfService": "20240301", "endDateOfService": "20240331"})
+    );
+    assert_eq!(sent["subscriber"]["gender"], "F");
+    assert_eq!(sent["dependents"][0]["dateOfBirth"], "19800102");
+}
+
+#[tokio::test]
+async fn another_v3_servers_answer_is_bridged() {
+    let body = json!({
+        "controlNumber": "123456789",
+        "tradingPartnerServiceId": "ACME",
+        "subscriber": {"memberId": "ACT00001", "firstName": "JOHN", "lastName": "DOE", "dateOfBirth": "19800102"},
+        "planDateInformation": {"planBegin": "20240101", "eligibility": "20240101-20241231", "unknownKind": "x"},
+        "planStatus": [{"statusCode": "1", "status": "Active Coverage", "serviceTypeCodes": ["30"]}],
+        "benefitsInformation": [
+            {"code": "1", "name": "Active Coverage", "serviceTypeCodes": ["30"],
+             "benefitsDateInformation": {"plan": "20240101-20241231"},
+             "benefitsAdditionalInformation": {"planNumber": "123"}},
+            "not an object"
+        ],
+        "errors": [{"code": "42", "field": "AAA", "followupAction": "Resubmission Allowed"}],
+        "somethingNew": {"ignored": true}
+    });
+    let (_s, adapter) = answer(ResponseTemplate::new(200).set_body_json(body)).await;
+    let reply = adapter.check(&common::request()).await.unwrap();
+    let r = reply.response;
+    assert_eq!(r.plan_date_information.len(), 2);
+    assert!(r
+        .plan_date_information
+        .iter()
+        .any(|d| d.qualifier_code == "307" && d.end_date.as_deref() == Some("20241231")));
+    assert_eq!(r.benefits_information.len(), 1);
+    assert_eq!(
+        r.benefits_information[0].benefits_date_information[0].qualifier_code,
+        "291"
+    );
+    assert_eq!(r.errors[0].code, "42");
+    assert!(
+        r.errors[0].retryable,
+        "AAA 42 is retryable by the code table"
+    );
+    assert_eq!(r.errors[0].description, "Unable to Respond at Current Time");
+    let left_out: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert!(
+        left_out
+            .iter()
+            .any(|m| m.contains("benefitsInformation[0].benefitsAdditionalInformation")),
+        "{left_out:?}"
+    );
+    assert!(
+        left_out
+            .iter()
+            .any(|m| m.contains("benefitsInformation[1]")),
+        "{left_out:?}"
+    );
+    assert!(left_out
+        .iter()
+        .all(|m| !m.contains("123") && !m.contains("JOHN")));
+    // No `coverage` sent: computed here.
+    assert_ne!(r.coverage.status, CoverageStatus::Unknown);
+}
+
+#[tokio::test]
+async fn a_rejected_answer_is_still_an_answer() {
+    let Reply::Eligibility(mut rs) = payer_x12::decode(common::AAA72_271.as_bytes()).unwrap()
+    else {
+        panic!()
+    };
+    let body = serde_json::to_value(rs.remove(0)).unwrap();
+    let (_s, adapter) = answer(ResponseTemplate::new(422).set_body_json(body)).await;
+    let reply = adapter.check(&common::request()).await.unwrap();
+    assert_eq!(reply.response.coverage.status, CoverageStatus::Rejected);
+    assert_eq!(reply.response.errors[0].code, "72");
+}
+
+#[tokio::test]
+async fn error_bodies_map_onto_adapter_errors() {
+    let invalid = json!({"error": {"code": "invalid_request", "message": "the request has 2 invalid fields",
+        "fields": [{"path": "subscriber.dateOfBirth", "message": "is in the future"}, {"path": "provider.npi", "message": "bad"}]}});
+    let (_s, a) = answer(ResponseTemplate::new(400).set_body_json(invalid)).await;
+    match a.check(&common::request()).await.unwrap_err() {
+        AdapterError::InvalidRequest { field, message } => {
+            assert_eq!(field, "subscriber.dateOfBirth");
+            assert_eq!(message, "is in the future (and 1 more)");
+        }
+        other => panic!("{other:?}"),
+    }
+    let rejected = json!({"error": {"code": "payer_rejected", "message": "m"},
+        "errors": [{"code": "TA1-022", "description": "Invalid Control Structure", "location": "ISA", "retryable": false}]});
+    let (_s, a) = answer(ResponseTemplate::new(422).set_body_json(rejected)).await;
+    match a.check(&common::request()).await.unwrap_err() {
+        AdapterError::Rejected { errors } => assert_eq!(errors[0].code, "TA1-022"),
+        other => panic!("{other:?}"),
+    }
+    let unknown = json!({"error": {"code": "unknown_payer", "message": "no payer has the id or alias 'ACMEREMOTE'"}});
+    let (_s, a) = answer(ResponseTemplate::new(404).set_body_json(unknown)).await;
+    assert!(matches!(a.check(&common::request()).await.unwrap_err(),
+        AdapterError::Envelope { code, retryable: false, .. } if code == "unknown_payer"));
+    let v3 = json!({"errors": [{"field": "subscriber.memberId", "description": "Member ID is required", "code": "33"}]});
+    let (_s, a) = answer(ResponseTemplate::new(400).set_body_json(v3)).await;
+    assert!(matches!(a.check(&common::request()).await.unwrap_err(),
+        AdapterError::InvalidRequest { field, .. } if field == "subscriber.memberId"));
+    let busy = json!({"error": {"code": "payer_unavailable", "message": "later"}});
+    let (_s, a) = answer(ResponseTemplate::new(503).set_body_json(busy)).await;
+    assert!(matches!(
+        a.check(&common::request()).await.unwrap_err(),
+        AdapterError::HttpStatus { status: 503 }
+    ));
+    let (_s, a) =
+        answer(ResponseTemplate::new(502).set_body_string("<html>bad gateway</html>")).await;
+    assert!(matches!(
+        a.check(&common::request()).await.unwrap_err(),
+        AdapterError::HttpStatus { status: 502 }
+    ));
+    let (_s, a) = answer(ResponseTemplate::new(200).set_body_string("{\"controlNumber\": ")).await;
+    assert!(matches!(
+        a.check(&common::request()).await.unwrap_err(),
+        AdapterError::Malformed { raw: Some(_), .. }
+    ));
+    let (_s, a) = answer(ResponseTemplate::new(403)).await;
+    assert!(matches!(
+        a.check(&common::request()).await.unwrap_err(),
+        AdapterError::Credentials(_)
+    ));
+    let (_s, a) = answer(ResponseTemplate::new(200).set_delay(Duration::from_secs(3))).await;
+    assert!(matches!(
+        a.check(&common::request()).await.unwrap_err(),
+        AdapterError::Timeout(_)
+    ));
+}
+
+#[tokio::test]
+async fn the_token_is_fetched_once_and_cached() {
+    let (_, body) = active_answer();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("t1", json!("3600")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .and(header("authorization", "Bearer t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    for _ in 0..3 {
+        adapter.check(&common::request()).await.unwrap();
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_token_about_to_expire_is_not_reused() {
+    let (_, body) = active_answer();
+    let server = MockServer::start().await;
+    // 30 s is inside the 60 s margin: every call fetches a token.
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("t1", json!(30)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    adapter.check(&common::request()).await.unwrap();
+    adapter.check(&common::request()).await.unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_once_and_retries_once() {
+    let (_, body) = active_answer();
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("old", json!(3600)))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("new", json!(3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .and(header("authorization", "Bearer old"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .and(header("authorization", "Bearer new"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    adapter.check(&common::request()).await.unwrap();
+    // The refreshed token is cached for the next call.
+    adapter.check(&common::request()).await.unwrap();
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_second_401_is_refused_credentials_without_more_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token("t", json!(3600)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/eligibility/v3"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    assert!(matches!(
+        adapter.check(&common::request()).await,
+        Err(AdapterError::Credentials(_))
+    ));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_refused_client_is_a_credentials_error_without_the_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_string_contains("client_id=gateway"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})))
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    let err = adapter.check(&common::request()).await.unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, AdapterError::Credentials(_)), "{err:?}");
+    assert!(text.contains("invalid_client"), "{text}");
+    assert!(!text.contains("cl13nt"), "{text}");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token_type": "bearer"})))
+        .mount(&server)
+        .await;
+    let adapter = ChcJsonAdapter::with_env("ACME", &config(&server), &env).unwrap();
+    assert!(matches!(
+        adapter.check(&common::request()).await,
+        Err(AdapterError::Malformed { raw: None, .. })
+    ));
+}
+
+#[test]
+fn the_configuration_is_strict_and_names_the_secret_variable() {
+    let server_uri = "https://api.example";
+    let value = json!({"url": format!("{server_uri}/v3"), "token_url": format!("{server_uri}/token"),
+        "client_id": "c", "client_secret_env": "NOPE_SECRET"});
+    let config: ChcJsonConfig = serde_json::from_value(value.clone()).unwrap();
+    let err = ChcJsonAdapter::with_env("ACME", &config, &|_| None).unwrap_err();
+    assert!(err.to_string().contains("NOPE_SECRET"), "{err}");
+    let mut extra = value;
+    extra["client_secret"] = json!("inline");
+    assert!(serde_json::from_value::<ChcJsonConfig>(extra).is_err());
+}
