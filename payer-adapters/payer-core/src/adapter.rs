@@ -42,6 +42,7 @@ pub struct PayerReply {
 
 /// What identifies one exchange with a payer, for `meta`, the trace and the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ExchangeInfo {
     /// ISA13 of the 270 sent.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The summary of one normalized response.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Coverage {
     /// Overall status.
@@ -28,6 +29,7 @@ pub struct Coverage {
 
 /// Overall coverage status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CoverageStatus {
     /// EB01 `1`-`5` for health benefit plan coverage.
@@ -43,6 +45,7 @@ pub enum CoverageStatus {
 
 /// Benefits for one service type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCoverage {
     /// X12 service type code.
@@ -63,6 +66,7 @@ pub struct ServiceCoverage {
 
 /// Cost sharing in one network tier.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NetworkBenefits {
     /// EB01 `B`: per-visit copay in dollars.
@@ -79,6 +83,7 @@ pub struct NetworkBenefits {
 
 /// A deductible or out-of-pocket maximum, split by coverage level.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Accumulator {
     /// EB02 `IND`.
@@ -89,6 +94,7 @@ pub struct Accumulator {
 
 /// The total for the period and what remains of it, in dollars.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Amounts {
     /// EB06 a calendar/plan period (`23`, `24`, `25`, ...).

@@ -10,6 +10,7 @@ use crate::phi::Phi;
 
 /// One normalized answer: one 271 transaction set (ST..SE) about one subscriber.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EligibilityResponse {
     /// The inquiry's reference as the payer echoed it (271 BHT03), else the ST02 control number.
@@ -58,6 +59,7 @@ pub struct EligibilityResponse {
 
 /// The information receiver as the 271 names it (2100B NM1, PRV).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderInfo {
     /// NM1103 for an organization.
@@ -85,31 +87,39 @@ pub struct ProviderInfo {
 
 /// A subscriber or dependent as the 271 returns them (2100C/2100D).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseMember {
     /// NM109 (member identifier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub member_id: Option<Phi<String>>,
     /// NM104.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub first_name: Option<Phi<String>>,
     /// NM103.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub last_name: Option<Phi<String>>,
     /// NM105.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub middle_name: Option<Phi<String>>,
     /// NM107.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub suffix: Option<Phi<String>>,
     /// DMG02 as sent (`CCYYMMDD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub date_of_birth: Option<Phi<String>>,
     /// DMG03 (`M`, `F`, `U`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// N3/N4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Address>))]
     pub address: Option<Phi<Address>>,
     /// INS01: `Y` for the subscriber, `N` for a dependent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +137,7 @@ pub struct ResponseMember {
 
 /// A postal address (N3/N4).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     /// N301.
@@ -151,6 +162,7 @@ pub struct Address {
 
 /// The information source (2100A), with its contacts (PER).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PayerInfo {
     /// NM101 (`PR` payer, `2B` third-party administrator, ...).
@@ -169,6 +181,7 @@ pub struct PayerInfo {
 
 /// One PER segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// PER02.
@@ -181,6 +194,7 @@ pub struct Contact {
 
 /// One communication number of a PER segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Communication {
     /// `TE`, `UR`, `FX`, `EM`, `EX`, ...
@@ -191,6 +205,7 @@ pub struct Communication {
 
 /// Plan identifiers (REF) of the subscriber or dependent loop.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanInformation {
     /// REF*6P value.
@@ -218,6 +233,7 @@ pub struct PlanInformation {
 
 /// One REF segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Reference {
     /// REF01.
@@ -226,6 +242,7 @@ pub struct Reference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
     /// REF02. May be an identifier such as a social security number, hence protected.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub value: Phi<String>,
     /// REF03.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -234,6 +251,7 @@ pub struct Reference {
 
 /// One DTP segment: a date or a range.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DateInformation {
     /// DTP01 (`346` plan begin, `347` plan end, `291` plan, `307` eligibility, `472` service, ...).
@@ -250,6 +268,7 @@ pub struct DateInformation {
 
 /// Coverage status for a set of service types (EB01 1-8).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanStatus {
     /// EB01.
@@ -266,6 +285,7 @@ pub struct PlanStatus {
 
 /// One EB segment with the segments of its 2110 loop.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BenefitInformation {
     /// `2110C` (subscriber) or `2110D` (dependent).
@@ -352,6 +372,7 @@ pub struct BenefitInformation {
 
 /// EB13: a procedure the benefit applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProcedureIdentifier {
     /// EB13-1 (`HC`, `AD`, `N4`, ...).
@@ -365,6 +386,7 @@ pub struct ProcedureIdentifier {
 
 /// One HSD segment (health care services delivery).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDelivery {
     /// HSD01 quantity qualifier.
@@ -395,6 +417,7 @@ pub struct ServiceDelivery {
 
 /// One MSG segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageText {
     /// MSG01.
@@ -403,6 +426,7 @@ pub struct MessageText {
 
 /// One III segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalInformation {
     /// III01 code list qualifier (`ZZ` place of service, `GR` nature of injury, `NI`).
@@ -421,6 +445,7 @@ pub struct AdditionalInformation {
 
 /// A 2120 loop entity (between LS and LE).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RelatedEntity {
     /// NM101 (`PR` payer, `P3` primary care provider, `X3` utilization management, `13` contracted service provider, ...).
@@ -459,6 +484,7 @@ pub struct RelatedEntity {
 
 /// A rejection: an AAA segment at any level, or a 999/TA1 error, normalized.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PayerErrorInfo {
     /// AAA03 reject reason code (`72`, `42`, ...), or the 999/TA1 code prefixed (`TA1-022`, `999-IK5-R`).
@@ -484,6 +510,7 @@ pub struct PayerErrorInfo {
 ///
 /// Warnings name segments by id and position only, never by content, so they are safe to log.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     /// A stable machine-readable code (`segment-count-mismatch`, `unexpected-segment`, ...).
