@@ -170,11 +170,7 @@ impl<'a> Iterator for Segments<'a> {
                 None => (self.bytes.len(), false),
             };
             self.offset = end + 1;
-            let raw = self
-                .text
-                .get(start..end)
-                .unwrap_or("")
-                .trim_end_matches(|c: char| c.is_ascii_whitespace());
+            let raw = self.text.get(start..end).unwrap_or("").trim_ascii_end();
             if raw.is_empty() {
                 continue;
             }

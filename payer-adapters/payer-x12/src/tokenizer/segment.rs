@@ -72,7 +72,7 @@ impl<'a> Segment<'a> {
     /// Element `n` (1-based), trimmed of spaces; `None` when absent or empty.
     pub fn element(&self, n: usize) -> Option<&'a str> {
         self.raw_element(n)
-            .map(|v| v.trim_matches(' '))
+            .map(trim_spaces)
             .filter(|v| !v.is_empty())
     }
 
@@ -80,7 +80,7 @@ impl<'a> Segment<'a> {
     pub fn fields<const N: usize>(&self) -> [&'a str; N] {
         let mut out = [""; N];
         for (slot, value) in out.iter_mut().zip(self.elements()) {
-            *slot = value.trim_matches(' ');
+            *slot = trim_spaces(value);
         }
         out
     }
@@ -94,7 +94,7 @@ impl<'a> Segment<'a> {
             Some(rep) => Split::new(value, rep),
             None => Split::whole(value),
         };
-        split.map(|v| v.trim_matches(' ')).filter(|v| !v.is_empty())
+        split.map(trim_spaces).filter(|v| !v.is_empty())
     }
 
     /// The components of element `n` (split on the component separator), untrimmed, empty ones kept so that
@@ -111,8 +111,18 @@ impl<'a> Segment<'a> {
         let i = k.checked_sub(1)?;
         self.components(n)
             .nth(i)
-            .map(|v| v.trim_matches(' '))
+            .map(trim_spaces)
             .filter(|v| !v.is_empty())
+    }
+}
+
+/// Trims ASCII spaces from both ends, with a fast path for the usual untrimmed value.
+pub(crate) fn trim_spaces(v: &str) -> &str {
+    let b = v.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        v.trim_matches(' ')
+    } else {
+        v
     }
 }
 
