@@ -41,6 +41,7 @@ fn missing_or_broken_tls_files_stop_the_build() {
         .with_tls(None, None, Some(junk))
         .unwrap();
     assert!(HttpClient::new(s).is_err());
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
