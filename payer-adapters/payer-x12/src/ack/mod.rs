@@ -18,8 +18,8 @@ pub use codes::{
     element_error_name, group_error_name, segment_error_name, set_error_name, ta1_note_name,
     ta1_note_retryable,
 };
-pub(crate) use ta1::decode_ta1;
 pub use encode::{encode_999_rejection, encode_ta1, ElementError, SegmentError, VERSION_999};
+pub(crate) use ta1::decode_ta1;
 
 /// What an acknowledgment says about the inquiry it acknowledges.
 #[derive(Debug, Clone, PartialEq, Eq)]
