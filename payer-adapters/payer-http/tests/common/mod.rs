@@ -1,6 +1,8 @@
 //! Test helpers shared by this crate's integration tests: an inquiry and hand-written X12 answers.
 #![allow(dead_code)]
 
+pub mod chc;
+
 use chrono::NaiveDate;
 use payer_core::{DateOfService, EligibilityRequest, Encounter, Member, Phi, Provider};
 
