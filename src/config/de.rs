@@ -2,6 +2,8 @@
 use serde::de::DeserializeOwned;
 use toml::Table;
 
+use super::layered::SECRET_KEYS;
+
 /// Deserializes `table`, or returns `(dotted key, message)` for the first problem.
 ///
 /// The key is the full path of the offending key, including an unknown key's own name
@@ -26,6 +28,11 @@ pub(crate) fn deserialize_table<T: DeserializeOwned>(table: Table) -> Result<T, 
         }
         if path.is_empty() {
             path.push_str("(top level)");
+        }
+        // A serde message quotes the value it rejected; a secret's value must not be echoed.
+        let last = path.rsplit('.').next().unwrap_or_default();
+        if SECRET_KEYS.contains(&last) && !message.starts_with("unknown field") {
+            return (path, "must be a string".to_owned());
         }
         (path, message)
     })

@@ -14,6 +14,9 @@ pub const ENV_PREFIX: &str = "GATEWAY__";
 /// The separator between key segments in an environment variable name.
 pub const ENV_SEPARATOR: &str = "__";
 
+/// Keys whose environment values are always taken as text.
+pub(crate) const SECRET_KEYS: &[&str] = &["hmac_key"];
+
 /// A merged TOML document and the origin of each of its keys.
 #[derive(Debug, Clone)]
 pub(crate) struct Document {
@@ -170,10 +173,20 @@ pub(crate) fn env_overrides<'a>(
             );
             continue;
         }
+        // Secrets are text whatever they look like (a hex key can read as a TOML float), and must never be
+        // echoed by a type error.
+        let value = if path
+            .last()
+            .is_some_and(|key| SECRET_KEYS.contains(&key.as_str()))
+        {
+            Value::String(raw.to_owned())
+        } else {
+            env_value(raw)
+        };
         overrides.push(EnvOverride {
             variable: name.to_owned(),
             path,
-            value: env_value(raw),
+            value,
         });
     }
     overrides.sort_by(|a, b| a.variable.cmp(&b.variable));

@@ -330,6 +330,14 @@ fn validation_reports_every_problem_at_once() {
     }
     // The bad key is not echoed.
     assert!(!error.to_string().contains("secret-not-hex"));
+    let file = dir.write("int.toml", "[cache]\nhmac_key = 918273645\n");
+    let error = load_from(Some(&file), &[]).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("cache.hmac_key: must be a string"),
+        "{error}"
+    );
     assert!(error.to_string().starts_with(&file.display().to_string()));
 }
 
@@ -434,15 +442,59 @@ fn env_values_are_typed_when_they_read_as_toml() {
             ("GATEWAY__D", "\"0123\""),
             ("GATEWAY__E", "2024-01-01"),
             ("GATEWAY__F", &"1".repeat(64)),
+            ("GATEWAY__CACHE__HMAC_KEY", "1e10"),
         ],
         &mut problems,
     );
-    let values: Vec<toml::Value> = overrides.into_iter().map(|o| o.value).collect();
-    assert_eq!(values[0], toml::Value::Integer(12));
-    assert_eq!(values[1], toml::Value::Boolean(true));
-    assert_eq!(values[2], toml::Value::String("127.0.0.1:80".into()));
-    assert_eq!(values[3], toml::Value::String("0123".into()));
-    assert_eq!(values[4], toml::Value::String("2024-01-01".into()));
+    let value = |name: &str| {
+        overrides
+            .iter()
+            .find(|o| o.variable == name)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(value("GATEWAY__A"), toml::Value::Integer(12));
+    assert_eq!(value("GATEWAY__B"), toml::Value::Boolean(true));
+    assert_eq!(
+        value("GATEWAY__C"),
+        toml::Value::String("127.0.0.1:80".into())
+    );
+    assert_eq!(value("GATEWAY__D"), toml::Value::String("0123".into()));
+    assert_eq!(
+        value("GATEWAY__E"),
+        toml::Value::String("2024-01-01".into())
+    );
     // A 64-digit key overflows a TOML integer and stays text.
-    assert_eq!(values[5], toml::Value::String("1".repeat(64)));
+    assert_eq!(value("GATEWAY__F"), toml::Value::String("1".repeat(64)));
+    // A key is text even when it reads as a number.
+    assert_eq!(
+        value("GATEWAY__CACHE__HMAC_KEY"),
+        toml::Value::String("1e10".into())
+    );
+}
+
+#[test]
+fn service_types_come_from_the_x12_list() {
+    let settings = load_from(
+        None,
+        &env(&[(
+            "GATEWAY__PAYERS__SANDBOX__SERVICE_TYPES",
+            "[\"30\", \"mh\"]",
+        )]),
+    )
+    .unwrap();
+    assert_eq!(
+        settings.payer("sandbox").unwrap().service_types,
+        ["30", "MH"]
+    );
+    let error = load_from(
+        None,
+        &env(&[(
+            "GATEWAY__PAYERS__SANDBOX__SERVICE_TYPES",
+            "[\"30\", \"Q9\"]",
+        )]),
+    )
+    .unwrap_err();
+    assert!(error.mentions_key("service_types[1]"), "{error}");
 }

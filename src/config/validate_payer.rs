@@ -97,7 +97,7 @@ pub(super) fn validate_payer(
             problems.push(
                 &at("service_types"),
                 &format!("service_types[{index}]"),
-                "must be an X12 service type code (1 or 2 characters, such as 30 or MH)",
+                "must be an X12 service type code (005010 table, such as 30, 88 or MH)",
             );
         }
     }
@@ -210,6 +210,5 @@ fn is_valid_name(name: &str) -> bool {
 }
 
 fn is_service_type_code(code: &str) -> bool {
-    let code = code.trim();
-    (1..=2).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric())
+    payer_x12::codes::is_service_type(&code.trim().to_ascii_uppercase())
 }

@@ -368,4 +368,6 @@ impl From<&ExchangeInfo> for ExchangeMeta {
 #[cfg(test)]
 mod sandbox_tests;
 #[cfg(test)]
+mod test_adapter;
+#[cfg(test)]
 mod tests;

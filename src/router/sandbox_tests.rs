@@ -35,18 +35,30 @@ async fn split_check_against_the_single_type_sandbox_is_merged_and_then_cached()
     let answer = router.check(request).await.unwrap();
     assert_eq!(answer.response.coverage.status, CoverageStatus::Active);
     assert_eq!(answer.meta.attempts, 3);
-    let controls: std::collections::HashSet<_> =
-        answer.meta.x12.iter().map(|x| x.interchange_control_number.clone()).collect();
+    let controls: std::collections::HashSet<_> = answer
+        .meta
+        .x12
+        .iter()
+        .map(|x| x.interchange_control_number.clone())
+        .collect();
     assert_eq!(controls.len(), 3, "each 270 has its own control number");
-    let services: Vec<&str> =
-        answer.response.coverage.services.iter().map(|s| s.service_type_code.as_str()).collect();
+    let services: Vec<&str> = answer
+        .response
+        .coverage
+        .services
+        .iter()
+        .map(|s| s.service_type_code.as_str())
+        .collect();
     for code in ["30", "88", "98"] {
         assert!(services.contains(&code), "{code} missing from {services:?}");
     }
     let raw = answer.response.x12.unwrap();
     assert_eq!(raw.matches("ISA").count(), 3, "one raw 271 per payer call");
 
-    let again = router.check(check("sandbox-single", "ACT100200300", &["98", "30", "88"])).await.unwrap();
+    let again = router
+        .check(check("sandbox-single", "ACT100200300", &["98", "30", "88"]))
+        .await
+        .unwrap();
     assert!(again.meta.cache.hit);
     assert_eq!(again.meta.attempts, 0);
     assert!(again.response.x12.is_none());
@@ -60,9 +72,15 @@ async fn outcomes_are_cached_by_kind() {
         ("INV100", CoverageStatus::Rejected, true),
         ("UNA100", CoverageStatus::Rejected, false),
     ] {
-        let first = router.check(check("sandbox", member, &["30"])).await.unwrap();
+        let first = router
+            .check(check("sandbox", member, &["30"]))
+            .await
+            .unwrap();
         assert_eq!(first.response.coverage.status, status, "{member}");
-        let second = router.check(check("sandbox", member, &["30"])).await.unwrap();
+        let second = router
+            .check(check("sandbox", member, &["30"]))
+            .await
+            .unwrap();
         assert_eq!(second.meta.cache.hit, cached, "{member}");
     }
 }
@@ -70,12 +88,27 @@ async fn outcomes_are_cached_by_kind() {
 #[tokio::test]
 async fn rejections_and_garbage_are_payer_errors() {
     let router = router().await;
-    let error = router.check(check("sandbox", "REJ100", &["30"])).await.unwrap_err();
-    assert!(matches!(error, CheckError::Payer(AdapterError::Rejected { .. })), "{error:?}");
-    let error = router.check(check("sandbox", "MAL100", &["30"])).await.unwrap_err();
-    assert!(matches!(error, CheckError::Payer(AdapterError::Malformed { .. })), "{error:?}");
+    let error = router
+        .check(check("sandbox", "REJ100", &["30"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, CheckError::Payer(AdapterError::Rejected { .. })),
+        "{error:?}"
+    );
+    let error = router
+        .check(check("sandbox", "MAL100", &["30"]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, CheckError::Payer(AdapterError::Malformed { .. })),
+        "{error:?}"
+    );
     // Errors are never cached.
-    let error = router.check(check("sandbox", "MAL100", &["30"])).await.unwrap_err();
+    let error = router
+        .check(check("sandbox", "MAL100", &["30"]))
+        .await
+        .unwrap_err();
     assert!(matches!(error, CheckError::Payer(_)));
 }
 
