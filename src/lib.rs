@@ -1,4 +1,29 @@
-//! The eligibility gateway (placeholder until the gateway modules land).
+//! The eligibility gateway: an HTTP/JSON API in front of payers' X12 270/271 (and JSON) eligibility services.
+//!
+//! - [`cli`]: the `eligibility-gateway` command line: `serve`, `check`, `payers`, `scenarios`, `x12`.
+//! - [`startup`]: [`startup::Application`], the HTTP server on a listener, run until stopped.
+//! - [`routes`]: the HTTP endpoints, one file each.
+//! - [`domain`]: the API's request DTOs and their validation into `payer_core::EligibilityRequest`.
+//! - [`error`]: [`error::ApiError`], the one place errors become HTTP statuses and JSON error bodies.
+//! - [`openapi`]: the OpenAPI description, generated from the handlers.
+//! - [`telemetry`]: the log subscriber and the per-request trace id.
+//! - [`config`]: layered configuration (embedded defaults, operator file, `GATEWAY__*` environment), validated.
+//! - [`registry`]: the payer registry (ids, aliases, search).
+//! - [`router`]: from one check to one answer: payer resolution, cache, service-type splitting, deadline.
+//! - [`cache`]: the answer cache, keyed by an HMAC of the inquiry.
+//! - [`layers`]: wrappers around payer adapters (`Timed`; rate limits and breakers to come).
+//!
+//! Payer-side types (the normalized request and response, the adapter trait) live in `payer-core`; the X12
+//! codec in `payer-x12`. The gateway depends on them; they know nothing of it.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;
 
 pub mod cache;
 pub mod config;

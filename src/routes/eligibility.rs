@@ -1,0 +1,235 @@
+//! `POST /v1/eligibility` (also `POST /change/medicalnetwork/eligibility/v3`): one eligibility check.
+//!
+//! 1. The body is read as JSON by the extractor (size limit, content type; errors in `crate::error`).
+//! 2. It becomes the DTO, then a validated `EligibilityRequest` (every field error at once, 400).
+//! 3. The deadline comes from `X-Request-Timeout-Ms` (capped at `server.max_deadline_ms`), else the default.
+//! 4. The router answers; the answer is 200, or 422 with the whole body when the payer rejected the inquiry.
+use std::time::Duration;
+
+use actix_web::http::header::HeaderMap;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use payer_core::EligibilityResponse;
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::{EligibilityRequestDto, FieldError};
+use crate::error::{ApiError, ErrorBody, RejectedAnswerBody};
+use crate::router::{CheckRequest, Meta};
+use crate::startup::AppState;
+use crate::telemetry::TraceId;
+
+/// The header a client sets to ask for a shorter deadline, in milliseconds.
+pub const DEADLINE_HEADER: &str = "x-request-timeout-ms";
+/// The header a client may set to `true` instead of `?x12=true`.
+pub const INCLUDE_X12_HEADER: &str = "x-include-x12";
+
+/// A check's answer: the normalized response, flattened, plus `meta`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CheckBody {
+    /// The payer's answer in the "medical network eligibility v3" shape, with `coverage`.
+    #[serde(flatten)]
+    pub response: EligibilityResponse,
+    /// How the answer was obtained: trace id, cache, payer latency, attempts, control numbers.
+    pub meta: Meta,
+}
+
+/// Query parameters of a check.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CheckQuery {
+    /// `true` to include the payer's raw 271 in the answer (`x12`). It holds member data.
+    pub x12: Option<bool>,
+}
+
+/// Checks a member's eligibility and benefits at one payer.
+#[utoipa::path(
+    post,
+    path = "/v1/eligibility",
+    tag = "eligibility",
+    request_body = EligibilityRequestDto,
+    params(
+        CheckQuery,
+        ("X-Request-Timeout-Ms" = Option<u64>, Header, description = "Deadline in milliseconds (capped at the configured maximum); default 20000."),
+        ("X-Include-X12" = Option<bool>, Header, description = "`true` to include the raw 271, as `?x12=true`."),
+        ("X-Trace-Id" = Option<String>, Header, description = "A trace id to use (1-64 letters, digits, `-`, `_`); one is generated otherwise. Returned in the `X-Trace-Id` response header."),
+    ),
+    responses(
+        (status = 200, description = "The payer answered: coverage active, inactive or unknown.", body = CheckBody),
+        (status = 400, description = "Invalid request: every invalid field is named.", body = ErrorBody),
+        (status = 404, description = "Unknown payer, with close matches.", body = ErrorBody),
+        (status = 413, description = "Body too large.", body = ErrorBody),
+        (status = 415, description = "Body not application/json.", body = ErrorBody),
+        (status = 422, description = "The payer rejected the inquiry (AAA in the 271: the whole answer plus `error`; or 999/TA1: `errors`).", body = RejectedAnswerBody),
+        (status = 500, description = "The gateway failed.", body = ErrorBody),
+        (status = 502, description = "The payer sent an unusable answer.", body = ErrorBody),
+        (status = 503, description = "The payer is unavailable; see Retry-After.", body = ErrorBody),
+        (status = 504, description = "The deadline passed before the payer answered.", body = ErrorBody),
+    )
+)]
+pub async fn check(
+    request: HttpRequest,
+    body: web::Json<serde_json::Value>,
+    query: web::Query<CheckQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    run_check(request, body.into_inner(), query.into_inner(), state).await
+}
+
+/// The same check, at the path of the "medical network eligibility v3" API, so its clients work unchanged.
+#[utoipa::path(
+    post,
+    path = "/change/medicalnetwork/eligibility/v3",
+    tag = "eligibility",
+    request_body = EligibilityRequestDto,
+    params(CheckQuery),
+    responses(
+        (status = 200, description = "As `POST /v1/eligibility`.", body = CheckBody),
+        (status = 400, description = "As `POST /v1/eligibility`.", body = ErrorBody),
+        (status = 422, description = "As `POST /v1/eligibility`.", body = RejectedAnswerBody),
+    )
+)]
+pub async fn check_v3(
+    request: HttpRequest,
+    body: web::Json<serde_json::Value>,
+    query: web::Query<CheckQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    run_check(request, body.into_inner(), query.into_inner(), state).await
+}
+
+async fn run_check(
+    request: HttpRequest,
+    body: serde_json::Value,
+    query: CheckQuery,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let trace_id = request
+        .extensions()
+        .get::<TraceId>()
+        .cloned()
+        .unwrap_or_else(TraceId::generate);
+    let deadline = requested_deadline(
+        request.headers(),
+        state.limits.default_deadline,
+        state.limits.max_deadline,
+    )?;
+    let include_x12 = match query.x12 {
+        Some(flag) => flag,
+        None => include_x12_header(request.headers())?,
+    };
+    let inquiry = parse_body(body, today())?;
+
+    let span = tracing::info_span!(
+        "check",
+        trace_id = %trace_id.0,
+        payer = %inquiry.payer_id,
+        service_types = inquiry.encounter.service_type_codes.len(),
+    );
+    let started = tokio::time::Instant::now();
+    let deadline_at = started + deadline;
+    let check = state.router.check(CheckRequest {
+        inquiry,
+        deadline: deadline_at,
+        include_x12,
+        trace_id: trace_id.0.clone(),
+    });
+    let outcome = async {
+        // The router keeps the deadline itself; this bound is the API's own guarantee on top of it.
+        match tokio::time::timeout_at(deadline_at, check).await {
+            Ok(result) => result,
+            Err(_elapsed) => Err(crate::router::CheckError::DeadlineExceeded),
+        }
+    }
+    .instrument(span.clone())
+    .await;
+
+    let answer = match outcome {
+        Ok(answer) => answer,
+        Err(error) => {
+            let error = ApiError::from_check(error, include_x12);
+            span.in_scope(|| tracing::info!(code = error.code(), "check failed"));
+            return Err(error);
+        }
+    };
+    let mut body = CheckBody {
+        response: answer.response,
+        meta: answer.meta,
+    };
+    if !include_x12 {
+        body.response.x12 = None;
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            coverage = ?body.response.coverage.status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "check answered"
+        )
+    });
+    let body = ApiError::check_answer(body)?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// The JSON body into a validated inquiry, every field error at once.
+pub fn parse_body(
+    body: serde_json::Value,
+    today: chrono::NaiveDate,
+) -> Result<payer_core::EligibilityRequest, ApiError> {
+    let dto = EligibilityRequestDto::from_json(body).map_err(|error| {
+        if error.path.is_empty() {
+            ApiError::BadRequest {
+                code: "invalid_request",
+                message: "the body must be a JSON object".to_owned(),
+                fields: Vec::new(),
+            }
+        } else {
+            ApiError::InvalidRequest(vec![error])
+        }
+    })?;
+    dto.parse(today).map_err(ApiError::InvalidRequest)
+}
+
+/// Today's date where the gateway runs, the reference of the date-of-service window.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The deadline the client asked for (a positive number of milliseconds, capped at `max`), else `default`.
+pub fn requested_deadline(
+    headers: &HeaderMap,
+    default: Duration,
+    max: Duration,
+) -> Result<Duration, ApiError> {
+    let Some(value) = headers.get(DEADLINE_HEADER) else {
+        return Ok(default);
+    };
+    let millis = value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .filter(|millis| *millis > 0)
+        .ok_or_else(|| {
+            header_error(
+                "X-Request-Timeout-Ms",
+                "must be a positive whole number of milliseconds",
+            )
+        })?;
+    Ok(Duration::from_millis(millis).min(max))
+}
+
+fn include_x12_header(headers: &HeaderMap) -> Result<bool, ApiError> {
+    match headers.get(INCLUDE_X12_HEADER).map(|value| value.to_str()) {
+        None => Ok(false),
+        Some(Ok(text)) if text.eq_ignore_ascii_case("true") => Ok(true),
+        Some(Ok(text)) if text.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(header_error("X-Include-X12", "must be true or false")),
+    }
+}
+
+fn header_error(header: &str, message: &str) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_header",
+        message: format!("the {header} header is invalid"),
+        fields: vec![FieldError::new(header, message)],
+    }
+}

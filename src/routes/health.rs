@@ -1,0 +1,98 @@
+//! `GET /healthz` (the process answers) and `GET /readyz` (each dependency's state).
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::startup::AppState;
+
+/// The liveness answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the process answers.
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The readiness answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` when checks can be answered, else `not-ready`.
+    #[schema(example = "ready")]
+    pub status: &'static str,
+    /// Each dependency.
+    pub checks: ReadinessChecks,
+}
+
+/// The state of each dependency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadinessChecks {
+    /// The answer cache.
+    pub cache: CacheReadiness,
+    /// The payers.
+    pub payers: PayersReadiness,
+}
+
+/// The answer cache's state.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CacheReadiness {
+    /// `up` (the in-memory cache cannot be down), or `disabled` for `cache.kind = "none"`.
+    #[schema(example = "up")]
+    pub status: &'static str,
+    /// `memory` or `none`.
+    #[schema(example = "memory")]
+    pub kind: &'static str,
+}
+
+/// The payers' state.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PayersReadiness {
+    /// `up` when at least one payer is configured, else `down`.
+    #[schema(example = "up")]
+    pub status: &'static str,
+    /// How many payers the registry holds.
+    pub count: usize,
+}
+
+/// Liveness: the process is up and answering.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    responses((status = 200, description = "The process answers.", body = Health))
+)]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// Readiness: whether checks can be answered, with each dependency's state.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready.", body = Readiness),
+        (status = 503, description = "Not ready (for example no payer configured).", body = Readiness),
+    )
+)]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let kind = state.router.cache_kind();
+    let cache = CacheReadiness {
+        status: if kind == "none" { "disabled" } else { "up" },
+        kind,
+    };
+    let count = state.router.registry().list().len();
+    let payers = PayersReadiness {
+        status: if count > 0 { "up" } else { "down" },
+        count,
+    };
+    let ready = count > 0;
+    let body = Readiness {
+        status: if ready { "ready" } else { "not-ready" },
+        checks: ReadinessChecks { cache, payers },
+    };
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests against the real `eligibility-gateway` binary over HTTP (one test binary, zero2prod
+//! style). Each test starts its own gateway on a free port with its own configuration and stops it.
+mod cli;
+mod config;
+mod eligibility;
+mod errors;
+mod helpers;
+mod logs;
+mod validation;
