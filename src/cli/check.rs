@@ -7,7 +7,9 @@ use anyhow::Context;
 use payer_core::EligibilityResponse;
 use serde_json::{json, Map, Value};
 
-use super::{init_quiet_logging, load_settings, read_input, table, ConfigArg};
+use super::{
+    init_quiet_logging, load_settings, print_err, print_out, read_input, table, ConfigArg,
+};
 use crate::error::ApiError;
 use crate::router::{CheckRequest, Router};
 use crate::routes::eligibility::{parse_body, today, CheckBody};
@@ -88,12 +90,12 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     match outcome {
         Outcome::Answered { body, rejected } => {
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&body)?);
+                print_out(&format!("{}\n", serde_json::to_string_pretty(&body)?))?;
             } else {
                 let response: EligibilityResponse = serde_json::from_value(body.clone())
                     .context("the answer is not a normalized eligibility response")?;
                 let meta = body.get("meta").cloned().unwrap_or(Value::Null);
-                print!("{}", table::check_answer(&response, &meta));
+                print_out(&table::check_answer(&response, &meta))?;
             }
             Ok(if rejected {
                 ExitCode::from(2)
@@ -102,7 +104,7 @@ pub async fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             })
         }
         Outcome::Failed(body) => {
-            eprintln!("{}", serde_json::to_string_pretty(&body)?);
+            print_err(&format!("{}\n", serde_json::to_string_pretty(&body)?))?;
             Ok(ExitCode::FAILURE)
         }
     }

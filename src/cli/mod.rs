@@ -96,6 +96,29 @@ pub fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
 }
 
+/// Writes the command's output to stdout. A closed pipe (`| head`) ends the output quietly instead of
+/// panicking as `print!` would.
+pub(crate) fn print_out(text: &str) -> anyhow::Result<()> {
+    write_to(&mut std::io::stdout().lock(), text)
+}
+
+/// Writes a message to stderr; a closed stderr is ignored.
+pub(crate) fn print_err(text: &str) -> anyhow::Result<()> {
+    write_to(&mut std::io::stderr().lock(), text)
+}
+
+fn write_to(stream: &mut impl std::io::Write, text: &str) -> anyhow::Result<()> {
+    match stream
+        .write_all(text.as_bytes())
+        .and_then(|()| stream.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(error).context("could not write the output"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `--config FILE`, shared by the commands that read the configuration.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArg {

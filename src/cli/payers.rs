@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use super::table::Table;
-use super::{init_quiet_logging, load_settings, ConfigArg};
+use super::{init_quiet_logging, load_settings, print_out, ConfigArg};
 use crate::registry::PayerRegistry;
 
 /// Arguments of `payers`.
@@ -32,10 +32,11 @@ pub async fn run(args: PayersArgs) -> anyhow::Result<ExitCode> {
         None => registry.list().iter().map(|entry| entry.view()).collect(),
     };
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "payers": views }))?
-        );
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "payers": views }))?;
+        print_out(&format!(
+            "{json}
+"
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut table = Table::new(&[
@@ -63,6 +64,6 @@ pub async fn run(args: PayersArgs) -> anyhow::Result<ExitCode> {
             ),
         ]);
     }
-    print!("{}", table.render());
+    print_out(&table.render())?;
     Ok(ExitCode::SUCCESS)
 }

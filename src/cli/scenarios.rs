@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use payer_sandbox::Scenario;
 use serde_json::json;
 
+use super::print_out;
 use super::table::Table;
 
 /// Arguments of `scenarios`.
@@ -28,7 +29,7 @@ pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&scenarios)?);
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&scenarios)?))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut table = Table::new(&["member id prefix", "scenario", "status", "answer"]);
@@ -40,7 +41,9 @@ pub fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
             scenario.description().to_owned(),
         ]);
     }
-    print!("{}", table.render());
-    println!("\nAny other member id (or none: a search by name and date of birth) gets the active scenario.");
+    print_out(&format!(
+        "{}\nAny other member id (or none: a search by name and date of birth) gets the active scenario.\n",
+        table.render()
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,4 @@
 //! `eligibility-gateway x12 parse|build`: the codec on files.
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +8,7 @@ use payer_x12::envelope::{InterchangeHeader, Usage};
 use payer_x12::{Reply, X12Error};
 use serde_json::{json, Value};
 
-use super::read_input;
+use super::{print_err, print_out, read_input};
 use crate::routes::eligibility::{parse_body, today};
 
 /// The `x12` subcommands.
@@ -53,15 +52,16 @@ fn parse(input: &[u8]) -> anyhow::Result<ExitCode> {
     let reply = match payer_x12::decode(input) {
         Ok(reply) => reply,
         Err(error) => {
-            eprintln!("{}", decode_error(&error));
+            print_err(&format!("{}\n", decode_error(&error)))?;
             return Ok(ExitCode::FAILURE);
         }
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut lines = String::new();
     match reply {
         Reply::Eligibility(responses) => {
             for response in responses {
-                writeln!(stdout, "{}", serde_json::to_string(&response)?)?;
+                lines.push_str(&serde_json::to_string(&response)?);
+                lines.push('\n');
             }
         }
         Reply::Rejected(errors) => {
@@ -73,11 +73,12 @@ fn parse(input: &[u8]) -> anyhow::Result<ExitCode> {
                 },
                 ..EligibilityResponse::default()
             };
-            writeln!(stdout, "{}", serde_json::to_string(&response)?)?;
+            lines.push_str(&serde_json::to_string(&response)?);
+            lines.push('\n');
         }
-        Reply::Acknowledged => writeln!(stdout, "{}", json!({ "acknowledged": true }))?,
+        Reply::Acknowledged => lines.push_str("{\"acknowledged\":true}\n"),
     }
-    stdout.flush()?;
+    print_out(&lines)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -98,7 +99,7 @@ fn build(input: &[u8], receiver_id: Option<String>) -> anyhow::Result<ExitCode> 
     let request = match parse_body(body, today()) {
         Ok(request) => request,
         Err(error) => {
-            eprintln!("{}", json!({ "error": error.detail() }));
+            print_err(&format!("{}\n", json!({ "error": error.detail() })))?;
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -117,14 +118,13 @@ fn build(input: &[u8], receiver_id: Option<String>) -> anyhow::Result<ExitCode> 
     header.line_breaks = true;
     match payer_x12::inquiry::encode_270(&request, &header) {
         Ok(x12) => {
-            print!("{x12}");
+            print_out(&x12)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            eprintln!(
-                "{}",
-                json!({ "error": { "code": "x12_encode_error", "message": error.to_string() } })
-            );
+            let body =
+                json!({ "error": { "code": "x12_encode_error", "message": error.to_string() } });
+            print_err(&format!("{body}\n"))?;
             Ok(ExitCode::FAILURE)
         }
     }

@@ -395,3 +395,6 @@ impl From<anyhow::Error> for ApiError {
         ApiError::Unexpected(error)
     }
 }
+
+#[cfg(test)]
+mod tests;

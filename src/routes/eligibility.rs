@@ -233,3 +233,34 @@ fn header_error(header: &str, message: &str) -> ApiError {
         fields: vec![FieldError::new(header, message)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::{HeaderName, HeaderValue};
+
+    fn headers(value: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = value {
+            headers.insert(
+                HeaderName::from_static(DEADLINE_HEADER),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn the_deadline_header_asks_for_less_and_is_capped() {
+        let default = Duration::from_secs(20);
+        let max = Duration::from_secs(30);
+        let deadline = |value| requested_deadline(&headers(value), default, max);
+        assert_eq!(deadline(None).unwrap(), default);
+        assert_eq!(deadline(Some("1500")).unwrap(), Duration::from_millis(1500));
+        assert_eq!(deadline(Some("25000")).unwrap(), Duration::from_secs(25));
+        assert_eq!(deadline(Some("99999999")).unwrap(), max);
+        for invalid in ["0", "-1", "1.5", "soon", ""] {
+            assert!(deadline(Some(invalid)).is_err(), "{invalid:?}");
+        }
+    }
+}

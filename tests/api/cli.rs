@@ -158,3 +158,46 @@ fn x12_build_and_parse() {
     assert_eq!(status.code(), Some(1));
     assert!(stderr.contains("provider"), "{stderr}");
 }
+
+/// Every reply in the shared X12 corpus either decodes into JSON lines with `coverage`, or fails with a
+/// structured error and exit code 1; none crashes the command.
+#[test]
+fn x12_parse_over_the_shared_corpus() {
+    let corpus = std::path::Path::new("/work/shared/corpus/x12");
+    let Ok(entries) = std::fs::read_dir(corpus) else {
+        println!(
+            "notice: {} is absent; skipping the corpus run",
+            corpus.display()
+        );
+        return;
+    };
+    let mut decoded = 0;
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.ends_with(".271.x12") || name.ends_with(".999.x12")) {
+            continue;
+        }
+        let (status, stdout, stderr) =
+            run_to_exit(&["x12", "parse", path.to_str().unwrap()], &[], LIMIT);
+        match status.code() {
+            Some(0) => {
+                assert!(!stdout.trim().is_empty(), "{name}: no output");
+                for line in stdout.lines() {
+                    let value: serde_json::Value = serde_json::from_str(line).unwrap();
+                    assert!(
+                        value.get("coverage").is_some() || value.get("acknowledged").is_some(),
+                        "{name}: {line}"
+                    );
+                }
+                decoded += 1;
+            }
+            Some(1) => {
+                let error: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap();
+                assert_eq!(error["error"]["code"], "x12_decode_error", "{name}");
+            }
+            other => panic!("{name}: exit {other:?}: {stderr}"),
+        }
+    }
+    assert!(decoded > 0, "no corpus reply decoded");
+}
