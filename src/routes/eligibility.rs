@@ -63,7 +63,7 @@ pub struct CheckQuery {
         (status = 422, description = "The payer rejected the inquiry (AAA in the 271: the whole answer plus `error`; or 999/TA1: `errors`).", body = RejectedAnswerBody),
         (status = 500, description = "The gateway failed.", body = ErrorBody),
         (status = 502, description = "The payer sent an unusable answer.", body = ErrorBody),
-        (status = 503, description = "The payer is unavailable; see Retry-After.", body = ErrorBody),
+        (status = 503, description = "The payer is unavailable; see Retry-After. When its 271 said so (AAA 42), the body is the whole answer plus `error`, as for 422.", body = ErrorBody),
         (status = 504, description = "The deadline passed before the payer answered.", body = ErrorBody),
     )
 )]
@@ -82,11 +82,23 @@ pub async fn check(
     path = "/change/medicalnetwork/eligibility/v3",
     tag = "eligibility",
     request_body = EligibilityRequestDto,
-    params(CheckQuery),
+    params(
+        CheckQuery,
+        ("X-Request-Timeout-Ms" = Option<u64>, Header, description = "As for `POST /v1/eligibility`."),
+        ("X-Include-X12" = Option<bool>, Header, description = "As for `POST /v1/eligibility`."),
+        ("X-Trace-Id" = Option<String>, Header, description = "As for `POST /v1/eligibility`."),
+    ),
     responses(
-        (status = 200, description = "As `POST /v1/eligibility`.", body = CheckBody),
-        (status = 400, description = "As `POST /v1/eligibility`.", body = ErrorBody),
-        (status = 422, description = "As `POST /v1/eligibility`.", body = RejectedAnswerBody),
+        (status = 200, description = "Answered (as `POST /v1/eligibility`).", body = CheckBody),
+        (status = 400, description = "Invalid request.", body = ErrorBody),
+        (status = 404, description = "Unknown payer.", body = ErrorBody),
+        (status = 413, description = "Body too large.", body = ErrorBody),
+        (status = 415, description = "Body not application/json.", body = ErrorBody),
+        (status = 422, description = "The payer rejected the inquiry.", body = RejectedAnswerBody),
+        (status = 500, description = "The gateway failed.", body = ErrorBody),
+        (status = 502, description = "The payer sent an unusable answer.", body = ErrorBody),
+        (status = 503, description = "The payer is unavailable; see Retry-After.", body = ErrorBody),
+        (status = 504, description = "The deadline passed.", body = ErrorBody),
     )
 )]
 pub async fn check_v3(
