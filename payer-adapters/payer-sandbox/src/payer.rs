@@ -96,6 +96,16 @@ impl SandboxPayer {
     /// Answers one 270 interchange. The first subscriber of the first transaction set is answered (the
     /// gateway sends one per interchange).
     pub fn respond(&self, inquiry: &[u8]) -> PayerAnswer {
+        self.respond_with(inquiry, None)
+    }
+
+    /// Answers one 270 as [`SandboxPayer::respond`] does, but with `scenario` whatever the member ID says
+    /// (fault injection: "answer AAA 42 to a share of inquiries"). The 271 still names the inquiry's member.
+    pub fn respond_as(&self, inquiry: &[u8], scenario: Scenario) -> PayerAnswer {
+        self.respond_with(inquiry, Some(scenario))
+    }
+
+    fn respond_with(&self, inquiry: &[u8], forced: Option<Scenario>) -> PayerAnswer {
         let envelope = InquiryEnvelope::read(inquiry);
         let request = match decode_270(inquiry) {
             Ok(requests) => requests
@@ -115,7 +125,7 @@ impl SandboxPayer {
                 };
             }
         };
-        let scenario = scenario_for_request(&request);
+        let scenario = forced.unwrap_or_else(|| scenario_for_request(&request));
         if let Some(counter) = self.received.get(scenario.index()) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
@@ -147,6 +157,15 @@ impl SandboxPayer {
     ) -> (Scenario, EligibilityResponse) {
         let scenario = scenario_for_request(request);
         (scenario, build::response(request, scenario, &self.identity))
+    }
+
+    /// The normalized answer of `scenario` to `request`, whatever its member ID says (fault injection).
+    pub fn normalized_answer_as(
+        &self,
+        request: &EligibilityRequest,
+        scenario: Scenario,
+    ) -> EligibilityResponse {
+        build::response(request, scenario, &self.identity)
     }
 
     /// How many 270s the payer received, per scenario.

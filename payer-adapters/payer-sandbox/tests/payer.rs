@@ -164,3 +164,22 @@ fn the_normalized_answer_is_what_the_271_decodes_to() {
         assert_eq!(decoded.dependents.len(), meant.dependents.len());
     }
 }
+
+#[test]
+fn a_forced_scenario_answers_any_member_and_names_it() {
+    let payer = payer(Latency::Fixed { ms: 0 });
+    let answer = payer.respond_as(inquiry("ACT77", 91).as_bytes(), Scenario::PayerUnavailable);
+    assert_eq!(answer.scenario, Some(Scenario::PayerUnavailable));
+    let Reply::Eligibility(responses) = decode(x12(&answer.body).as_bytes()).unwrap() else {
+        panic!("not a 271")
+    };
+    assert_eq!(responses[0].errors[0].code, "42");
+    assert_eq!(payer.calls().get(Scenario::PayerUnavailable), 1);
+    assert_eq!(payer.calls().get(Scenario::Active), 0);
+
+    let normalized =
+        payer.normalized_answer_as(&request("ACT77", &["30"]), Scenario::InvalidMember);
+    assert_eq!(normalized.errors[0].code, "72");
+    let coverage = payer_x12::summarize(&normalized);
+    assert_eq!(coverage.status, CoverageStatus::Rejected);
+}
