@@ -7,6 +7,11 @@
 //! - [`error`]: [`error::ApiError`], the one place errors become HTTP statuses and JSON error bodies.
 //! - [`openapi`]: the OpenAPI description, generated from the handlers.
 //! - [`telemetry`]: the log subscriber and the per-request trace id.
+//! - [`hardening`]: request limits (header size, JSON depth) and security headers on every response.
+//! - [`tls`]: HTTPS for the API (rustls), the certificate reloaded on SIGHUP.
+//! - [`auth`]: API keys (hashes in the config), per-client quotas, and the middleware that enforces them.
+//! - [`audit`]: the audit trail: one record per check (who, when, payer, a keyed hash of the member, outcome).
+//! - [`metrics`]: the Prometheus series (registered in a registry passed in) and typed log-plus-metric events.
 //! - [`config`]: layered configuration (embedded defaults, operator file, `GATEWAY__*` environment), validated.
 //! - [`registry`]: the payer registry (ids, aliases, search).
 //! - [`router`]: from one check to one answer: payer resolution, cache, service-type splitting, deadline.
@@ -17,13 +22,18 @@
 //! codec in `payer-x12`. The gateway depends on them; they know nothing of it.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod auth;
 pub mod cli;
 pub mod domain;
 pub mod error;
+pub mod hardening;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod tls;
 
 pub mod cache;
 pub mod config;

@@ -18,6 +18,7 @@ use crate::routes;
         routes::payers::get,
         routes::health::healthz,
         routes::health::readyz,
+        routes::metrics::metrics,
         routes::openapi::openapi_json,
     ),
     tags(

@@ -4,6 +4,7 @@
 //! `--listen` bind it themselves (port 0 included) and read the bound address back. Shutdown is actix-web's:
 //! SIGTERM and ctrl-c stop accepting, let in-flight requests finish (up to [`SHUTDOWN_GRACE`]), then exit.
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -11,9 +12,12 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
+use crate::audit::{AuditTrail, AuditWriter};
+use crate::auth::ApiKeys;
 use crate::config::ValidatedSettings;
 use crate::error;
-use crate::router::Router;
+use crate::metrics::Metrics;
+use crate::router::{Observer, Router};
 use crate::routes;
 use crate::telemetry;
 
@@ -27,6 +31,25 @@ pub struct AppState {
     pub router: Router,
     /// The request limits from `[server]`.
     pub limits: RequestLimits,
+    /// The API keys and their quotas (`[auth]`).
+    pub keys: ApiKeys,
+    /// The metric series, for handlers and middleware that count.
+    pub metrics: Arc<Metrics>,
+    /// The registry `/metrics` renders.
+    pub registry: prometheus::Registry,
+    /// Header and JSON limits, and whether the API is served over TLS.
+    pub hardening: HardeningLimits,
+}
+
+/// What the hardening middleware enforces ([`crate::hardening`]).
+#[derive(Debug, Clone, Copy)]
+pub struct HardeningLimits {
+    /// Request line plus headers, in bytes.
+    pub max_header_bytes: usize,
+    /// Nesting of a JSON body.
+    pub max_json_depth: usize,
+    /// Whether the API is served over TLS (then `Strict-Transport-Security` is sent).
+    pub tls: bool,
 }
 
 /// The request limits from `[server]`.
@@ -46,7 +69,14 @@ pub struct Application {
     local_addr: SocketAddr,
     /// The server; it starts serving when awaited ([`Application::run_until_stopped`]).
     server: Server,
+    /// The audit writer, drained after the server stopped.
+    audit_writer: Option<AuditWriter>,
+    /// Whether the API is served over TLS.
+    tls: bool,
 }
+
+/// How long the audit writer may take to write what is queued once the server stopped.
+pub const AUDIT_DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 // === impl Application ===
 
@@ -64,16 +94,46 @@ impl Application {
         settings: ValidatedSettings,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
-        let router = Router::build(&settings)
+        let registry = prometheus::Registry::new();
+        let metrics = Metrics::register(&registry).context("could not register the metrics")?;
+        let (audit, audit_writer) =
+            match AuditTrail::start(&settings.security.audit, Arc::clone(&metrics))? {
+                Some((trail, writer)) => (Some(trail), Some(writer)),
+                None => (None, None),
+            };
+        let observer = Observer {
+            metrics: Arc::clone(&metrics),
+            audit,
+        };
+        let router = Router::build_observed(&settings, observer)
             .await
             .context("could not build the payer router")?;
-        Application::with_router(&settings, router, listener)
+        let mut application =
+            Application::with_router_and_registry(&settings, router, registry, listener)?;
+        application.audit_writer = audit_writer;
+        Ok(application)
     }
 
-    /// Builds the HTTP server around a router that is already built.
+    /// Builds the HTTP server around a router that is already built (its metrics, if any, are not exported).
     pub fn with_router(
         settings: &ValidatedSettings,
         router: Router,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
+        Application::with_router_and_registry(
+            settings,
+            router,
+            prometheus::Registry::new(),
+            listener,
+        )
+    }
+
+    /// Builds the HTTP server around a router whose metrics are registered in `registry`; `/metrics`
+    /// renders it.
+    pub fn with_router_and_registry(
+        settings: &ValidatedSettings,
+        router: Router,
+        registry: prometheus::Registry,
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         let local_addr = listener
@@ -84,21 +144,66 @@ impl Application {
             max_deadline: settings.server.max_deadline,
             max_body_bytes: settings.server.max_body_bytes,
         };
-        let state = web::Data::new(AppState { router, limits });
+        let metrics = match router.metrics() {
+            Some(metrics) => Arc::clone(metrics),
+            None => Metrics::register(&registry).context("could not register the metrics")?,
+        };
+        let security = &settings.security;
+        let tls = match &security.tls {
+            Some(config) => Some(crate::tls::ReloadingCert::load(config)?),
+            None => None,
+        };
+        let state = web::Data::new(AppState {
+            router,
+            limits,
+            keys: ApiKeys::new(&security.auth),
+            metrics,
+            registry,
+            hardening: HardeningLimits {
+                max_header_bytes: security.limits.max_header_bytes,
+                max_json_depth: security.limits.max_json_depth,
+                tls: tls.is_some(),
+            },
+        });
+        // Outermost last: the trace id and request log around everything, then the security headers (on
+        // refusals too), then the header/body/JSON limits, then the API key check.
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::auth::authenticate))
+                .wrap(from_fn(crate::hardening::guard_requests))
+                .wrap(from_fn(crate::hardening::security_headers))
                 .wrap(from_fn(telemetry::trace_requests))
                 .configure(|config| configure(config, state.clone()))
+        })
+        .max_connections(security.limits.max_connections)
+        .client_request_timeout(security.limits.client_request_timeout)
+        .client_disconnect_timeout(security.limits.client_disconnect_timeout)
+        .keep_alive(if security.limits.keep_alive.is_zero() {
+            actix_web::http::KeepAlive::Disabled
+        } else {
+            actix_web::http::KeepAlive::Timeout(security.limits.keep_alive)
         })
         .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
         if let Some(workers) = settings.server.workers {
             server = server.workers(workers.get());
         }
-        let server = server
-            .listen(listener)
-            .with_context(|| format!("could not serve on {local_addr}"))?
-            .run();
-        Ok(Application { local_addr, server })
+        let uses_tls = tls.is_some();
+        let server = match tls {
+            Some(cert) => {
+                let config = cert.server_config()?;
+                tokio::spawn(crate::tls::reload_on_sighup(cert));
+                server.listen_rustls_0_23(listener, config)
+            }
+            None => server.listen(listener),
+        }
+        .with_context(|| format!("could not serve on {local_addr}"))?
+        .run();
+        Ok(Application {
+            local_addr,
+            server,
+            audit_writer: None,
+            tls: uses_tls,
+        })
     }
 
     /// The bound address.
@@ -108,7 +213,21 @@ impl Application {
 
     /// Serves until a shutdown signal (SIGTERM, SIGINT) arrives and in-flight requests are done.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        // The workers (and with them the router and its audit queue) are gone: drain what is queued.
+        if let Some(writer) = self.audit_writer {
+            writer.finish(AUDIT_DRAIN_LIMIT).await;
+        }
+        served
+    }
+
+    /// Whether the API is served over TLS (`https://`).
+    pub fn scheme(&self) -> &'static str {
+        if self.tls {
+            "https"
+        } else {
+            "http"
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! - [`check`]: one check, against a running gateway (`--url`) or in process, as a table or JSON.
 //! - [`payers`]: list the payer registry.
 //! - [`scenarios`]: the sandbox payer's scenario table.
+//! - [`audit`]: a member's audit records, found by the same keyed hashes.
+//! - [`keys`]: new API keys and their hashes.
 //! - [`x12`]: the codec on files: decode a 271/999/TA1, build a 270 from an API request.
 //! - `table`: the plain-text tables the commands print.
 use std::path::{Path, PathBuf};
@@ -14,7 +16,9 @@ use clap::{Parser, Subcommand};
 
 use crate::config::ValidatedSettings;
 
+pub mod audit;
 pub mod check;
+pub mod keys;
 pub mod payers;
 pub mod scenarios;
 pub mod serve;
@@ -57,6 +61,12 @@ pub enum Command {
     /// The X12 codec on files.
     #[command(subcommand)]
     X12(x12::X12Command),
+    /// Print the audit records of a member (found by the keyed hashes of its member id, or of its name and
+    /// date of birth), one JSON line each, oldest first.
+    Audit(audit::AuditArgs),
+    /// Make API keys: a new key and the SHA-256 the configuration holds for it.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 /// Runs a parsed command line; the exit code is the command's.
@@ -67,6 +77,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Payers(args) => payers::run(args).await,
         Command::Scenarios(args) => scenarios::run(args),
         Command::X12(command) => x12::run(command),
+        Command::Audit(args) => audit::run(args),
+        Command::Keys(command) => keys::run(command),
     }
 }
 

@@ -26,6 +26,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let settings = load_settings(args.config.config.as_deref())?;
     telemetry::init(&settings.log.level, settings.log.format)?;
     let listen = args.listen.unwrap_or(settings.server.listen);
+    crate::config::security::check_listen(&settings.security, listen)
+        .map_err(anyhow::Error::msg)?;
     let listener =
         TcpListener::bind(listen).with_context(|| format!("could not listen on {listen}"))?;
     let sources = settings.sources.clone();
@@ -34,7 +36,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let address = application.local_addr();
 
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "listening on http://{address}").context("could not write to stdout")?;
+    let scheme = application.scheme();
+    writeln!(stdout, "listening on {scheme}://{address}").context("could not write to stdout")?;
     stdout.flush().context("could not write to stdout")?;
     drop(stdout);
     tracing::info!(%address, ?sources, payers, "gateway started");

@@ -19,6 +19,7 @@
 //! - [`settings`]: the `gateway.toml` sections as written, with their default constants.
 //! - [`payer`]: a payer file as written, with its default constants.
 //! - [`transport`]: the `[transport]` table, tagged by `kind`.
+//! - [`security`]: `[auth]`, `[audit]`, `[server.tls]` and the connection limits of `[server]`.
 //! - [`RawConfig::validate`]: the pure check from what the files say to [`ValidatedSettings`].
 //! - [`ConfigError`]: one line per problem, `FILE: KEY: what is wrong`.
 use std::path::Path;
@@ -31,6 +32,7 @@ mod error;
 mod layered;
 mod load;
 pub mod payer;
+pub mod security;
 pub mod settings;
 pub mod transport;
 mod validate;
@@ -40,6 +42,10 @@ mod validated;
 pub use error::{ConfigError, Problem};
 pub use layered::{ENV_PREFIX, ENV_SEPARATOR};
 pub use payer::{PayerCacheSection, PayerFile, RateLimitSection};
+pub use security::{
+    ApiKeyConfig, AuditConfig, AuditFileConfig, AuthConfig, ConnectionLimits, SecurityConfig,
+    TlsConfig,
+};
 pub use settings::{
     CacheKind, CacheSection, LogFormat, LogSection, PayersSection, ServerSection, Settings,
 };

@@ -43,6 +43,12 @@ pub struct Settings {
     /// `[payers]`: where payer definitions come from.
     #[serde(default)]
     pub payers: PayersSection,
+    /// `[auth]`: API keys (hashes only) and their quotas.
+    #[serde(default)]
+    pub auth: super::security::AuthSection,
+    /// `[audit]`: the audit trail of checks.
+    #[serde(default)]
+    pub audit: super::security::AuditSection,
 }
 
 /// `[server]`.
@@ -65,6 +71,33 @@ pub struct ServerSection {
     /// HTTP worker threads; 0 means one per CPU core. Default [`DEFAULT_WORKERS`].
     #[serde(default = "default_workers")]
     pub workers: usize,
+    /// Open connections per worker; more wait in the accept backlog. Default
+    /// [`super::security::DEFAULT_MAX_CONNECTIONS`].
+    #[serde(default = "super::security::default_max_connections")]
+    pub max_connections: usize,
+    /// Time a client has to send a request's line and headers, in milliseconds; slower gets 408. Default
+    /// [`super::security::DEFAULT_CLIENT_REQUEST_TIMEOUT_MS`].
+    #[serde(default = "super::security::default_client_request_timeout_ms")]
+    pub client_request_timeout_ms: u64,
+    /// Time a client has to close its side after the response, in milliseconds. Default
+    /// [`super::security::DEFAULT_CLIENT_DISCONNECT_TIMEOUT_MS`].
+    #[serde(default = "super::security::default_client_disconnect_timeout_ms")]
+    pub client_disconnect_timeout_ms: u64,
+    /// Idle time before a kept-alive connection is closed, in seconds; 0 disables keep-alive. Default
+    /// [`super::security::DEFAULT_KEEP_ALIVE_S`].
+    #[serde(default = "super::security::default_keep_alive_s")]
+    pub keep_alive_s: u64,
+    /// Largest request line plus headers, in bytes; larger gets 431. Default
+    /// [`super::security::DEFAULT_MAX_HEADER_BYTES`].
+    #[serde(default = "super::security::default_max_header_bytes")]
+    pub max_header_bytes: usize,
+    /// Deepest nesting of arrays and objects in a JSON body; deeper gets 400 before it is parsed. Default
+    /// [`super::security::DEFAULT_MAX_JSON_DEPTH`].
+    #[serde(default = "super::security::default_max_json_depth")]
+    pub max_json_depth: usize,
+    /// `[server.tls]`: serve HTTPS with this certificate and key (reloaded on SIGHUP). Default: plain HTTP.
+    #[serde(default)]
+    pub tls: Option<super::security::TlsSection>,
 }
 
 /// `[cache]`.
@@ -157,6 +190,13 @@ impl Default for ServerSection {
             default_deadline_ms: DEFAULT_DEADLINE_MS,
             max_deadline_ms: DEFAULT_MAX_DEADLINE_MS,
             workers: DEFAULT_WORKERS,
+            max_connections: super::security::DEFAULT_MAX_CONNECTIONS,
+            client_request_timeout_ms: super::security::DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
+            client_disconnect_timeout_ms: super::security::DEFAULT_CLIENT_DISCONNECT_TIMEOUT_MS,
+            keep_alive_s: super::security::DEFAULT_KEEP_ALIVE_S,
+            max_header_bytes: super::security::DEFAULT_MAX_HEADER_BYTES,
+            max_json_depth: super::security::DEFAULT_MAX_JSON_DEPTH,
+            tls: None,
         }
     }
 }

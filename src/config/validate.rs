@@ -56,6 +56,13 @@ impl RawConfig {
         let server = validate_server(&self.settings, origins, &mut problems);
         let cache = validate_cache(&self.settings.cache, origins, &mut problems);
         let log = validate_log(&self.settings, origins, &mut problems);
+        let security = super::security::validate_security(
+            &self.settings.server,
+            &self.settings.auth,
+            &self.settings.audit,
+            origins,
+            &mut problems,
+        );
         let mut payers: Vec<PayerConfig> = self
             .payers
             .into_iter()
@@ -71,13 +78,15 @@ impl RawConfig {
                 "no payer is configured (set payers.embedded = true or name a payers.dir)",
             );
         }
-        let (Some(server), Some(cache), Some(log)) = (server, cache, log) else {
+        let (Some(server), Some(cache), Some(log), Some(security)) = (server, cache, log, security)
+        else {
             return Err(problems.into_error());
         };
         problems.finish(ValidatedSettings {
             server,
             cache,
             log,
+            security,
             payers,
             sources: self.sources,
         })

@@ -18,6 +18,8 @@ pub struct ValidatedSettings {
     pub cache: CacheConfig,
     /// Logging.
     pub log: LogConfig,
+    /// API keys, the audit trail, TLS and connection limits.
+    pub security: super::security::SecurityConfig,
     /// Every payer, sorted by id.
     pub payers: Vec<PayerConfig>,
     /// The layers read, in order (`config/gateway.toml (embedded)`, the operator's file, `environment (2

@@ -11,16 +11,20 @@
 //! | status | code | when |
 //! | --- | --- | --- |
 //! | 400 | `invalid_request`, `invalid_json`, `invalid_header`, `invalid_query` | the client's input |
+//! | 401 | `unauthorized` | no API key, or a wrong one (`WWW-Authenticate: Bearer`) |
 //! | 404 | `unknown_payer`, `not_found` | no such payer (with close matches) or route |
 //! | 405 | `method_not_allowed` | wrong method on a known path |
 //! | 413 | `payload_too_large` | body above `server.max_body_bytes` |
 //! | 415 | `unsupported_media_type` | body not `application/json` |
+//! | 429 | `quota_exceeded` | the client's quota is used up (`Retry-After`) |
+//! | 431 | `headers_too_large` | request line and headers above `server.max_header_bytes` |
 //! | 422 | `payer_rejected` | the payer refused the inquiry (AAA in the 271, 999 or TA1) |
 //! | 503 | `payer_unavailable` | the payer's 271 says it cannot answer now (only retryable AAA, such as 42) |
 //! | 500 | `internal_error` | the gateway's own fault (details only in the log) |
 //! | 502 | `payer_bad_response` | the payer answered with something unusable |
 //! | 503 | `payer_unavailable` | the payer cannot be reached now (`Retry-After`) |
 //! | 504 | `deadline_exceeded` | the request's deadline passed |
+//! | 503 | `audit_unavailable` | the audit trail cannot take the check's record; the answer is withheld |
 //!
 //! Bodies never hold internal details or member data; `Debug` prints the whole cause chain for the log.
 use std::fmt;
@@ -81,6 +85,20 @@ pub enum ApiError {
     },
     /// The body is not `application/json`.
     UnsupportedMediaType,
+    /// No API key, or one that matches no configured key.
+    Unauthorized,
+    /// The client's quota is used up.
+    QuotaExceeded {
+        /// When a request will be admitted again.
+        retry_after: Duration,
+    },
+    /// The request line and headers are larger than the configured limit.
+    HeadersTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The audit trail could not take the check's record in time: the answer is not given unaudited.
+    AuditUnavailable,
     /// The payer answered, rejecting the inquiry with AAA segments: the whole answer goes back, as 422, or
     /// as 503 with `Retry-After` when every rejection is retryable (AAA 42 "unable to respond at current
     /// time": the payer is unavailable, not the inquiry wrong).
@@ -169,6 +187,7 @@ impl ApiError {
             )]),
             CheckError::DeadlineExceeded => ApiError::DeadlineExceeded,
             CheckError::Payer(error) => ApiError::from_adapter(error, include_x12),
+            CheckError::AuditUnavailable => ApiError::AuditUnavailable,
         }
     }
 
@@ -197,6 +216,10 @@ impl ApiError {
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::QuotaExceeded { .. } => "quota_exceeded",
+            ApiError::HeadersTooLarge { .. } => "headers_too_large",
+            ApiError::AuditUnavailable => "audit_unavailable",
             ApiError::PayerRejectedAnswer {
                 retryable: true, ..
             } => "payer_unavailable",
@@ -250,6 +273,23 @@ impl ApiError {
                 "the body must be JSON, sent with Content-Type: application/json".to_owned(),
                 Vec::new(),
             ),
+            ApiError::Unauthorized => (
+                "a valid API key is required: send Authorization: Bearer <key> or X-API-Key: <key>"
+                    .to_owned(),
+                Vec::new(),
+            ),
+            ApiError::QuotaExceeded { .. } => (
+                "this API key's quota is used up; retry after the time in Retry-After".to_owned(),
+                Vec::new(),
+            ),
+            ApiError::HeadersTooLarge { limit } => (
+                format!("the request line and headers are larger than {limit} bytes"),
+                Vec::new(),
+            ),
+            ApiError::AuditUnavailable => (
+                "the audit trail cannot record this check now; retry later".to_owned(),
+                Vec::new(),
+            ),
             ApiError::PayerRejectedAnswer { answer, .. } => {
                 (rejection_message(&answer.response.errors), Vec::new())
             }
@@ -301,6 +341,10 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ApiError::AuditUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::PayerRejectedAnswer {
                 retryable: true, ..
             } => StatusCode::SERVICE_UNAVAILABLE,
@@ -328,6 +372,8 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         let retry_after = match self {
             ApiError::PayerUnavailable { retry_after, .. } => Some(*retry_after),
+            ApiError::QuotaExceeded { retry_after } => Some(*retry_after),
+            ApiError::AuditUnavailable => Some(DEFAULT_RETRY_AFTER),
             ApiError::PayerRejectedAnswer {
                 retryable: true, ..
             } => Some(DEFAULT_RETRY_AFTER),
@@ -338,6 +384,9 @@ impl ResponseError for ApiError {
                 header::RETRY_AFTER,
                 HeaderValue::from(retry_after.as_secs().max(1)),
             ));
+        }
+        if let ApiError::Unauthorized = self {
+            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
         if let ApiError::MethodNotAllowed { allow } = self {
             response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));

@@ -5,7 +5,10 @@
 //! the later issues land: metrics → rate limit (wait for a token within the deadline) → circuit breaker →
 //! retry → [`Timed`] (one attempt's timeout) → transport.
 //!
-//! - [`timed`]: [`Timed`], the payer's per-call timeout and latency record.
+//! - [`timed`]: [`Timed`], the payer's per-call timeout and latency record (per attempt).
+//! - [`metered`]: [`Metered`], payer calls counted by outcome and timed, waits and retries included.
+pub mod metered;
 pub mod timed;
 
+pub use metered::{Metered, SharedAdapter};
 pub use timed::Timed;

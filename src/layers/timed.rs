@@ -1,18 +1,25 @@
 //! [`Timed`]: bounds one payer call by the payer's `timeout_ms` and records how long it took.
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use payer_core::{AdapterError, EligibilityRequest, PayerAdapter, PayerReply};
 use tokio::time::Instant;
 
+use crate::metrics::events::PayerCallCompleted;
+use crate::metrics::{Metrics, PayerOutcome};
+
 /// A payer adapter whose calls give up after `timeout` with [`AdapterError::Timeout`].
 ///
 /// Dropping the inner call's future on timeout is the cancellation: nothing of it keeps running. Each call is
-/// logged at debug level with the payer id, the outcome class and the latency; no request data.
+/// logged at debug level with the payer id, the outcome class and the latency; no request data. With
+/// [`Timed::with_metrics`], each is also counted and timed as one attempt on the wire.
 #[derive(Debug, Clone)]
 pub struct Timed<A> {
     inner: A,
     timeout: Duration,
+    /// Where each attempt is counted (`eligibility_payer_attempts_total`) and timed; `None` logs only.
+    metrics: Option<Arc<Metrics>>,
 }
 
 // === impl Timed ===
@@ -20,7 +27,17 @@ pub struct Timed<A> {
 impl<A> Timed<A> {
     /// Wraps `inner`, bounding each call by `timeout`.
     pub fn new(inner: A, timeout: Duration) -> Timed<A> {
-        Timed { inner, timeout }
+        Timed {
+            inner,
+            timeout,
+            metrics: None,
+        }
+    }
+
+    /// Also counts each attempt by outcome and records its latency in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Timed<A> {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The wrapped adapter.
@@ -51,24 +68,24 @@ impl<A: PayerAdapter> PayerAdapter for Timed<A> {
             Ok(result) => result,
             Err(_) => Err(AdapterError::Timeout(self.timeout)),
         };
-        let latency_ms = started.elapsed().as_millis();
-        let outcome = match &result {
-            Ok(reply) => match reply.response.coverage.status {
-                payer_core::CoverageStatus::Active => "active",
-                payer_core::CoverageStatus::Inactive => "inactive",
-                payer_core::CoverageStatus::Rejected => "rejected",
-                payer_core::CoverageStatus::Unknown => "unknown",
-            },
-            Err(AdapterError::Timeout(_)) => "timeout",
-            Err(error) if error.is_retryable() => "retryable-error",
-            Err(_) => "error",
-        };
-        tracing::debug!(
-            payer = self.inner.payer_id(),
-            outcome,
-            latency_ms,
-            "payer call"
-        );
+        let outcome = PayerOutcome::of(&result);
+        let elapsed = started.elapsed();
+        let payer = self.inner.payer_id();
+        match &self.metrics {
+            Some(metrics) => PayerCallCompleted {
+                payer,
+                outcome,
+                elapsed,
+                attempt: true,
+            }
+            .emit(metrics),
+            None => tracing::debug!(
+                payer,
+                outcome = outcome.as_str(),
+                latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+                "payer attempt"
+            ),
+        }
         result
     }
 

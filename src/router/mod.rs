@@ -42,8 +42,10 @@ use crate::registry::{PayerRegistry, UnknownPayer};
 
 mod build;
 pub mod merge;
+pub mod observe;
 
-pub use build::build;
+pub use build::{build, build_observed};
+pub use observe::Observer;
 
 /// The service type asked about when a check names none: health benefit plan coverage.
 pub const DEFAULT_SERVICE_TYPE: &str = "30";
@@ -55,6 +57,8 @@ pub struct Router {
     adapters: HashMap<String, Arc<dyn PayerAdapter>>,
     cache: Arc<dyn EligibilityCache>,
     keyer: CacheKeyer,
+    /// Where checks are counted and audited; `None` for routers built from parts (tests, benches).
+    observer: Option<Observer>,
 }
 
 /// One check, as the HTTP layer hands it over.
@@ -108,7 +112,7 @@ pub struct CacheMeta {
 }
 
 /// The identifiers of one exchange with a payer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExchangeMeta {
     /// ISA13 of the 270 sent.
@@ -153,6 +157,10 @@ pub enum CheckError {
     /// (`AdapterError::Rejected`).
     #[error(transparent)]
     Payer(AdapterError),
+    /// The check was answered, but its audit record could not be queued in time (503): the answer is
+    /// withheld rather than given unaudited.
+    #[error("the audit trail cannot record the check")]
+    AuditUnavailable,
 }
 
 // === impl Router ===
@@ -176,6 +184,7 @@ impl Router {
             adapters,
             cache,
             keyer,
+            observer: None,
         }
     }
 
@@ -189,8 +198,48 @@ impl Router {
         self.cache.kind()
     }
 
-    /// Answers one check; see the module docs for the steps.
+    /// Builds the router of a validated configuration, counting into `observer`'s metrics (which the caller
+    /// registered in its registry) and auditing into its trail; see [`build`].
+    pub async fn build_observed(
+        settings: &crate::config::ValidatedSettings,
+        observer: Observer,
+    ) -> anyhow::Result<Router> {
+        build::build_observed(settings, observer).await
+    }
+
+    /// Counts and audits every check from now on ([`observe`]).
+    pub fn with_observer(mut self, observer: Observer) -> Router {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The metrics this router counts into, when it has an observer.
+    pub fn metrics(&self) -> Option<&Arc<crate::metrics::Metrics>> {
+        self.observer.as_ref().map(|observer| &observer.metrics)
+    }
+
+    /// Answers one check for an anonymous client; see [`Router::check_as`].
     pub async fn check(&self, request: CheckRequest) -> Result<CheckAnswer, CheckError> {
+        self.check_as(&crate::auth::Client::anonymous(), request)
+            .await
+    }
+
+    /// Answers one check for `client` (the audit trail's "who"); counts and audits it whatever its outcome.
+    pub async fn check_as(
+        &self,
+        client: &crate::auth::Client,
+        request: CheckRequest,
+    ) -> Result<CheckAnswer, CheckError> {
+        let Some(observer) = &self.observer else {
+            return self.route_check(request).await;
+        };
+        let observation = observe::Observation::start(self, observer, client, &request);
+        let result = self.route_check(request).await;
+        observation.finish(result).await
+    }
+
+    /// Answers one check; see the module docs for the steps.
+    async fn route_check(&self, request: CheckRequest) -> Result<CheckAnswer, CheckError> {
         let CheckRequest {
             mut inquiry,
             deadline,

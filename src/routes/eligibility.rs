@@ -140,12 +140,20 @@ async fn run_check(
     );
     let started = tokio::time::Instant::now();
     let deadline_at = started + deadline;
-    let check = state.router.check(CheckRequest {
-        inquiry,
-        deadline: deadline_at,
-        include_x12,
-        trace_id: trace_id.0.clone(),
-    });
+    let client = request
+        .extensions()
+        .get::<crate::auth::Client>()
+        .cloned()
+        .unwrap_or_default();
+    let check = state.router.check_as(
+        &client,
+        CheckRequest {
+            inquiry,
+            deadline: deadline_at,
+            include_x12,
+            trace_id: trace_id.0.clone(),
+        },
+    );
     let outcome = async {
         // The router keeps the deadline itself; this bound is the API's own guarantee on top of it.
         match tokio::time::timeout_at(deadline_at, check).await {

@@ -3,6 +3,7 @@
 //! - [`eligibility`]: `POST /v1/eligibility` and `POST /change/medicalnetwork/eligibility/v3`.
 //! - [`payers`]: `GET /v1/payers` (`?q=`) and `GET /v1/payers/{id}`.
 //! - [`health`]: `GET /healthz` (liveness) and `GET /readyz` (each dependency's state).
+//! - [`metrics`]: `GET /metrics`, the Prometheus text format.
 //! - [`openapi`]: `GET /openapi.json`, generated from the handlers' annotations ([`crate::openapi`]).
 use actix_web::web;
 
@@ -10,6 +11,7 @@ use crate::error::ApiError;
 
 pub mod eligibility;
 pub mod health;
+pub mod metrics;
 pub mod openapi;
 pub mod payers;
 
@@ -25,6 +27,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(get("/v1/payers/{id}", web::get().to(payers::get)))
         .service(get("/healthz", web::get().to(health::healthz)))
         .service(get("/readyz", web::get().to(health::readyz)))
+        .service(get("/metrics", web::get().to(metrics::metrics)))
         .service(get("/openapi.json", web::get().to(openapi::openapi_json)))
         .default_service(web::to(not_found));
 }

@@ -1,0 +1,52 @@
+//! Unit tests of the metric set: registration, names, labels, rendering.
+use prometheus::Registry;
+
+use super::*;
+
+#[test]
+fn every_series_registers_once_and_renders_in_the_text_format() {
+    let registry = Registry::new();
+    let metrics = Metrics::register(&registry).unwrap();
+    assert!(
+        Metrics::register(&registry).is_err(),
+        "a second registration in the same registry must fail"
+    );
+    metrics.init_payer("sandbox");
+    metrics
+        .checks
+        .with_label_values(&["sandbox", CheckOutcome::Active.as_str()])
+        .inc();
+    events::CheckCompleted {
+        payer: "sandbox",
+        outcome: CheckOutcome::Rejected,
+        from_cache: false,
+        elapsed: std::time::Duration::from_millis(12),
+    }
+    .emit(&metrics);
+    let (text, content_type) = render(&registry).unwrap();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    assert!(text.contains(r#"eligibility_checks_total{outcome="active",payer="sandbox"} 1"#));
+    assert!(text.contains(r#"eligibility_checks_total{outcome="rejected",payer="sandbox"} 1"#));
+    assert!(text.contains(r#"eligibility_checks_total{outcome="timeout",payer="sandbox"} 0"#));
+    assert!(text.contains(r#"eligibility_check_duration_seconds_count{payer="sandbox"} 1"#));
+    assert!(text.contains("# TYPE eligibility_checks_in_flight gauge"));
+    assert!(text.contains(r#"eligibility_circuit_state{payer="sandbox"} 0"#));
+}
+
+#[test]
+fn outcome_labels_are_distinct_snake_case_words() {
+    let labels: Vec<&str> = CheckOutcome::ALL.iter().map(|o| o.as_str()).collect();
+    let mut unique = labels.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len());
+    for label in labels {
+        assert!(
+            label.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+            "{label}"
+        );
+    }
+    for outcome in PayerOutcome::ALL {
+        assert_eq!(outcome.as_str(), CheckOutcome::from(outcome).as_str());
+    }
+}
