@@ -16,6 +16,7 @@
 //! - [`registry`]: the payer registry (ids, aliases, search).
 //! - [`router`]: from one check to one answer: payer resolution, cache, service-type splitting, deadline.
 //! - [`cache`]: the answer cache, keyed by an HMAC of the inquiry.
+//! - [`sandbox_server`]: the sandbox payer as a standalone HTTP server speaking the four real transports.
 //! - [`layers`]: wrappers around payer adapters (`Timed`; rate limits and breakers to come).
 //!
 //! Payer-side types (the normalized request and response, the adapter trait) live in `payer-core`; the X12
@@ -40,3 +41,4 @@ pub mod config;
 pub mod layers;
 pub mod registry;
 pub mod router;
+pub mod sandbox_server;

@@ -7,6 +7,7 @@
 //! - [`audit`]: a member's audit records, found by the same keyed hashes.
 //! - [`keys`]: new API keys and their hashes.
 //! - [`x12`]: the codec on files: decode a 271/999/TA1, build a 270 from an API request.
+//! - [`sandbox_payer`]: the sandbox payer as a standalone HTTP server (the four real transports).
 //! - `table`: the plain-text tables the commands print.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub mod audit;
 pub mod check;
 pub mod keys;
 pub mod payers;
+pub mod sandbox_payer;
 pub mod scenarios;
 pub mod serve;
 mod table;
@@ -67,6 +69,12 @@ pub enum Command {
     /// Make API keys: a new key and the SHA-256 the configuration holds for it.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Run the sandbox payer as a standalone HTTP server speaking x12-core-soap (POST /core/soap),
+    /// x12-core-mime (POST /core/mime), x12-http (POST /x12) and chc-json (POST /oauth/token, POST
+    /// /eligibility), with latency and fault injection; counts on GET /stats.
+    ///
+    /// Prints `listening on http://ADDRESS` on stdout once the socket is bound; logs go to stderr.
+    SandboxPayer(Box<sandbox_payer::SandboxPayerArgs>),
 }
 
 /// Runs a parsed command line; the exit code is the command's.
@@ -79,6 +87,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::X12(command) => x12::run(command),
         Command::Audit(args) => audit::run(args),
         Command::Keys(command) => keys::run(command),
+        Command::SandboxPayer(args) => sandbox_payer::run(*args).await,
     }
 }
 

@@ -250,7 +250,7 @@ fn payer_file_errors_name_the_file_and_the_key() {
     );
     assert!(
         lines.iter().any(|l| l.starts_with(&format!(
-            "{}: transport.kind: `x12-core-soap` is not available",
+            "{}: transport.url: is required",
             path("delta.toml")
         ))),
         "{lines:#?}"

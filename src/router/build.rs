@@ -7,6 +7,7 @@ use payer_core::PayerAdapter;
 use super::Observer;
 use super::Router;
 use crate::cache::{CacheKeyer, EligibilityCache, InMemoryCache, NoCache};
+use crate::config::transport::transport_problem_at;
 use crate::config::{CacheKind, HmacKey, PayerConfig, TransportConfig, ValidatedSettings};
 use crate::layers::{Metered, SharedAdapter, Timed};
 use crate::metrics::Metrics;
@@ -57,15 +58,68 @@ pub async fn build_observed(
     Ok(Router::from_parts(registry, adapters, cache, CacheKeyer::new(key)).with_observer(observer))
 }
 
-/// The transport of one payer, wrapped.
+/// The transport of one payer, wrapped. A transport that cannot be built (a secret's environment variable
+/// unset, a mutual TLS file unreadable) fails startup with `FILE: KEY: problem`.
 fn transport(payer: &PayerConfig, metrics: &Arc<Metrics>) -> anyhow::Result<Arc<dyn PayerAdapter>> {
+    use payer_core_connectivity::{CoreAdapter, CoreEnvelope};
+    use payer_http::{ChcJsonAdapter, X12HttpAdapter};
+
+    let failed = |error: payer_transport::ConfigError, secret_key: &str| {
+        let (key, message) = transport_problem_at(error, secret_key);
+        anyhow::anyhow!("{}: {key}: {message}", payer.origin)
+    };
+    let id = payer.id.clone();
     Ok(match &payer.transport {
         TransportConfig::Sandbox(config) => wrap(
             payer_sandbox::SandboxAdapter::new(payer.id.clone(), config.clone()),
             payer,
             metrics,
         ),
+        TransportConfig::CoreSoap(config) => wrap(
+            CoreAdapter::new(id, config, CoreEnvelope::Soap)
+                .map_err(|e| failed(e, "password_env"))?
+                .with_payer_name(x12_payer_name(payer)?),
+            payer,
+            metrics,
+        ),
+        TransportConfig::CoreMime(config) => wrap(
+            CoreAdapter::new(id, config, CoreEnvelope::Mime)
+                .map_err(|e| failed(e, "password_env"))?
+                .with_payer_name(x12_payer_name(payer)?),
+            payer,
+            metrics,
+        ),
+        TransportConfig::X12Http(config) => wrap(
+            X12HttpAdapter::new(id, config)
+                .map_err(|e| failed(e, "password_env"))?
+                .with_payer_name(x12_payer_name(payer)?),
+            payer,
+            metrics,
+        ),
+        TransportConfig::ChcJson(config) => wrap(
+            ChcJsonAdapter::new(id, config).map_err(|e| failed(e, "client_secret_env"))?,
+            payer,
+            metrics,
+        ),
     })
+}
+
+/// The payer's display name as the 270's 2100A NM103: refused at startup (naming `name`) when it holds a
+/// character that X12 uses as a delimiter, since every inquiry to the payer would fail on it.
+fn x12_payer_name(payer: &PayerConfig) -> anyhow::Result<String> {
+    let name = payer.name.trim();
+    if name.chars().count() > 60
+        || name
+            .chars()
+            .any(|c| matches!(c, '*' | '~' | '^' | ':' | '|' | '>') || c.is_control())
+    {
+        anyhow::bail!(
+            "{}: name: must be at most 60 characters without X12 delimiters (* ~ ^ : | >) for an X12 \
+             transport: it is the payer name of every 270 (2100A NM103)",
+            payer.origin
+        );
+    }
+    Ok(name.to_owned())
 }
 
 /// Every payer call passes these wrappers, outermost first. Rate limiting, the circuit breaker, retries and
