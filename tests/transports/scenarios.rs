@@ -11,15 +11,6 @@ use crate::helpers::*;
 /// The deadline the timeout scenario is checked with.
 const DEADLINE_MS: u64 = 1500;
 
-/// The status the gateway answers each scenario with.
-fn expected_status(scenario: Scenario) -> u16 {
-    match scenario {
-        // Only retryable AAA (42): the payer is unavailable now, 503 with Retry-After.
-        Scenario::PayerUnavailable => 503,
-        other => other.expected_http_status(),
-    }
-}
-
 fn services(body: &Value) -> Vec<Value> {
     body["coverage"]["services"]
         .as_array()
@@ -38,7 +29,11 @@ fn service(body: &Value, code: &str) -> Value {
 fn check_fields(transport: Transport, scenario: Scenario, member: &str, answer: &Answer) {
     let body = &answer.body;
     let label = format!("{} {}", transport.payer, scenario.name());
-    assert_eq!(answer.status, expected_status(scenario), "{label}: {body}");
+    assert_eq!(
+        answer.status,
+        scenario.expected_http_status(),
+        "{label}: {body}"
+    );
     match scenario {
         Scenario::Active | Scenario::Slow => {
             assert_eq!(body["coverage"]["status"], "active", "{label}");

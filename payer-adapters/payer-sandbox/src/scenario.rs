@@ -138,7 +138,9 @@ impl Scenario {
             | Scenario::PharmacyCarveOut
             | Scenario::Slow => 200,
             Scenario::InvalidMember | Scenario::Rejected999 => 422,
-            Scenario::PayerUnavailable | Scenario::Malformed => 502,
+            Scenario::Malformed => 502,
+            // Only retryable AAA (42): the payer is unavailable now (503 with Retry-After), not the inquiry wrong.
+            Scenario::PayerUnavailable => 503,
             Scenario::Timeout => 504,
         }
     }

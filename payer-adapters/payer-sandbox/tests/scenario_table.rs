@@ -27,7 +27,7 @@ fn table_is_complete_and_no_prefix_shadows_another() {
     assert_eq!(Scenario::ALL.len(), 12);
     for a in Scenario::ALL {
         assert!(!a.name().is_empty() && !a.description().is_empty());
-        assert!([200, 422, 502, 504].contains(&a.expected_http_status()));
+        assert!([200, 422, 502, 503, 504].contains(&a.expected_http_status()));
         for b in Scenario::ALL {
             if a != b {
                 assert!(
