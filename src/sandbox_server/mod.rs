@@ -379,3 +379,6 @@ fn reset(request: &HttpRequest) -> HttpResponse {
         .insert_header((CONTENT_TYPE, "text/plain"))
         .body("connection reset")
 }
+
+#[cfg(test)]
+mod tests;

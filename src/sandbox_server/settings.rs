@@ -314,7 +314,7 @@ fn check_id(key: &str, id: &str) -> anyhow::Result<()> {
     if !(1..=15).contains(&id.len())
         || !id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._ ".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
     {
         bail!("{key}: must be 1 to 15 characters of A-Z a-z 0-9 - . _");
     }
