@@ -28,13 +28,12 @@
 //! concurrency = 32           # checks of one batch in flight at once
 //! per_payer_concurrency = 8  # batch checks in flight per payer, across batches (the batch lane)
 //! ```
+//!
+//! Validation is in `validate_resilience.rs`.
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use serde::Deserialize;
-
-use super::error::Problems;
-use super::layered::Origins;
 
 /// Default `retry.max_attempts`: the first call and two retries.
 pub const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 3;
@@ -43,9 +42,9 @@ pub const DEFAULT_RETRY_INITIAL_BACKOFF_MS: u64 = 100;
 /// Default `retry.max_backoff_ms`: the cap of the doubling backoff.
 pub const DEFAULT_RETRY_MAX_BACKOFF_MS: u64 = 2_000;
 /// Most attempts a payer may be given per call.
-const MAX_RETRY_ATTEMPTS: u32 = 10;
-/// Longest backoff accepted, in milliseconds.
-const MAX_BACKOFF_LIMIT_MS: u64 = 60_000;
+pub const MAX_RETRY_ATTEMPTS: u32 = 10;
+/// Longest backoff (and hedge delay) accepted, in milliseconds.
+pub const MAX_BACKOFF_LIMIT_MS: u64 = 60_000;
 /// Default `circuit_breaker.failure_threshold`, in consecutive failures.
 pub const DEFAULT_FAILURE_THRESHOLD: u32 = 5;
 /// Default `circuit_breaker.failure_rate`.
@@ -59,7 +58,7 @@ pub const DEFAULT_OPEN_S: u64 = 15;
 /// Default `circuit_breaker.half_open_probes`.
 pub const DEFAULT_HALF_OPEN_PROBES: u32 = 1;
 /// Longest `window_s` and `open_s` accepted (one hour).
-const MAX_BREAKER_S: u64 = 3_600;
+pub const MAX_BREAKER_S: u64 = 3_600;
 /// Default `batch.max_checks`.
 pub const DEFAULT_BATCH_MAX_CHECKS: usize = 10_000;
 /// Default `batch.max_body_bytes`: 16 MiB, room for 10,000 checks of about 1.5 KiB.
@@ -217,135 +216,6 @@ pub struct Resilience {
     pub hedge: Option<HedgeDelay>,
     /// The circuit breaker; `None` when off.
     pub circuit_breaker: Option<BreakerPolicy>,
-}
-
-// === validation ===
-
-/// Checks a payer's `[retry]`, `[hedge]` and `[circuit_breaker]`; `None` when any value is refused (each
-/// refusal is pushed to `problems`, naming the payer file and the key).
-pub(super) fn validate_resilience(
-    retry: &RetrySection,
-    hedge: &HedgeSection,
-    breaker: &CircuitBreakerSection,
-    origins: &Origins,
-    problems: &mut Problems,
-) -> Option<Resilience> {
-    let before = problems.len();
-    let mut refuse = |key: &str, message: String| problems.push(origins.of(key), key, message);
-    let attempts = NonZeroU32::new(retry.max_attempts).filter(|n| n.get() <= MAX_RETRY_ATTEMPTS);
-    if attempts.is_none() {
-        refuse(
-            "retry.max_attempts",
-            format!("must be 1 to {MAX_RETRY_ATTEMPTS}"),
-        );
-    }
-    for (key, value) in [
-        ("retry.initial_backoff_ms", retry.initial_backoff_ms),
-        ("retry.max_backoff_ms", retry.max_backoff_ms),
-    ] {
-        if value > MAX_BACKOFF_LIMIT_MS {
-            refuse(
-                key,
-                format!("must be at most {MAX_BACKOFF_LIMIT_MS} milliseconds"),
-            );
-        }
-    }
-    if retry.initial_backoff_ms > retry.max_backoff_ms {
-        refuse(
-            "retry.initial_backoff_ms",
-            format!(
-                "must not exceed retry.max_backoff_ms ({})",
-                retry.max_backoff_ms
-            ),
-        );
-    }
-    let hedge_delay = match &hedge.delay_ms {
-        HedgeDelaySetting::Millis(ms) if (1..=MAX_BACKOFF_LIMIT_MS).contains(ms) => {
-            Some(HedgeDelay::Fixed(Duration::from_millis(*ms)))
-        }
-        HedgeDelaySetting::Named(name) if name.trim().eq_ignore_ascii_case("p95") => {
-            Some(HedgeDelay::P95)
-        }
-        _ => {
-            refuse(
-                "hedge.delay_ms",
-                format!("must be 1 to {MAX_BACKOFF_LIMIT_MS} milliseconds, or \"p95\""),
-            );
-            None
-        }
-    };
-    if !(breaker.failure_rate > 0.0 && breaker.failure_rate <= 1.0) {
-        refuse(
-            "circuit_breaker.failure_rate",
-            "must be above 0 and at most 1".to_owned(),
-        );
-    }
-    for (key, value) in [
-        ("circuit_breaker.window_s", breaker.window_s),
-        ("circuit_breaker.open_s", breaker.open_s),
-    ] {
-        if !(1..=MAX_BREAKER_S).contains(&value) {
-            refuse(key, format!("must be 1 to {MAX_BREAKER_S} seconds"));
-        }
-    }
-    if breaker.min_calls == 0 {
-        refuse("circuit_breaker.min_calls", "must be at least 1".to_owned());
-    }
-    let probes = NonZeroU32::new(breaker.half_open_probes);
-    if probes.is_none() {
-        refuse(
-            "circuit_breaker.half_open_probes",
-            "must be at least 1".to_owned(),
-        );
-    }
-    if problems.len() != before {
-        return None;
-    }
-    Some(Resilience {
-        retry: RetryPolicy {
-            max_attempts: attempts?,
-            initial_backoff: Duration::from_millis(retry.initial_backoff_ms),
-            max_backoff: Duration::from_millis(retry.max_backoff_ms),
-        },
-        hedge: if hedge.enabled { hedge_delay } else { None },
-        circuit_breaker: breaker.enabled.then_some(BreakerPolicy {
-            failure_threshold: breaker.failure_threshold,
-            failure_rate: breaker.failure_rate,
-            window: Duration::from_secs(breaker.window_s),
-            min_calls: breaker.min_calls,
-            open_for: Duration::from_secs(breaker.open_s),
-            half_open_probes: probes?,
-        }),
-    })
-}
-
-/// Checks `[batch]`.
-pub(super) fn validate_batch(
-    batch: &BatchSection,
-    origins: &Origins,
-    problems: &mut Problems,
-) -> Option<BatchConfig> {
-    let before = problems.len();
-    for (key, value, max) in [
-        ("batch.max_checks", batch.max_checks, 1_000_000),
-        ("batch.max_body_bytes", batch.max_body_bytes, 1 << 30),
-        ("batch.concurrency", batch.concurrency, 10_000),
-        (
-            "batch.per_payer_concurrency",
-            batch.per_payer_concurrency,
-            10_000,
-        ),
-    ] {
-        if !(1..=max).contains(&value) {
-            problems.push(origins.of(key), key, format!("must be 1 to {max}"));
-        }
-    }
-    (problems.len() == before).then_some(BatchConfig {
-        max_checks: batch.max_checks,
-        max_body_bytes: batch.max_body_bytes,
-        concurrency: batch.concurrency,
-        per_payer_concurrency: batch.per_payer_concurrency,
-    })
 }
 
 // === defaults ===

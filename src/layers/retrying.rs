@@ -24,6 +24,10 @@ use super::deadline;
 use super::retry_policy::{classify, Verdict};
 use crate::config::RetryPolicy;
 
+/// The timer's resolution: a sleep may end up to this much later than asked, so a retry must be due at
+/// least this long before the deadline.
+const TIMER_SLACK: Duration = Duration::from_millis(1);
+
 /// A payer adapter whose failed calls are retried per a [`RetryPolicy`].
 #[derive(Debug, Clone)]
 pub struct Retrying<A> {
@@ -104,7 +108,7 @@ impl<A: PayerAdapter> PayerAdapter for Retrying<A> {
                 return outcome;
             }
             let backoff = full_jitter(backoff_ceiling(&self.policy, attempt));
-            if deadline.is_some_and(|deadline| Instant::now() + backoff >= deadline) {
+            if deadline.is_some_and(|deadline| Instant::now() + backoff + TIMER_SLACK >= deadline) {
                 tracing::debug!(
                     payer = self.inner.payer_id(),
                     attempt,
