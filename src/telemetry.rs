@@ -39,7 +39,9 @@ pub fn init(level: &str, format: LogFormat) -> anyhow::Result<()> {
         LogFormat::Json => builder
             .json()
             .with_current_span(true)
-            .with_span_list(false)
+            // Every enclosing span's fields, so a line logged deep in a payer call (inside a transport's own
+            // span) still carries the check's `trace_id`.
+            .with_span_list(true)
             .try_init(),
         LogFormat::Pretty => builder.with_ansi(false).try_init(),
     };

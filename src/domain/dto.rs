@@ -44,8 +44,8 @@ pub struct ProviderDto {
     pub npi: Option<String>,
 }
 
-/// A subscriber or dependent.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+/// A subscriber or dependent. Its `Debug` prints which fields are present, never their values (PHI).
+#[derive(Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberDto {
     /// The payer's member id (2 to 80 characters). A subscriber needs it, or firstName, lastName and dateOfBirth.
@@ -63,6 +63,19 @@ pub struct MemberDto {
     /// `M`, `F` or `U`.
     #[schema(example = "M")]
     pub gender: Option<String>,
+}
+
+impl std::fmt::Debug for MemberDto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |present: bool| if present { "[redacted]" } else { "None" };
+        f.debug_struct("MemberDto")
+            .field("member_id", &redacted(self.member_id.is_some()))
+            .field("first_name", &redacted(self.first_name.is_some()))
+            .field("last_name", &redacted(self.last_name.is_some()))
+            .field("date_of_birth", &redacted(self.date_of_birth.is_some()))
+            .field("gender", &self.gender)
+            .finish()
+    }
 }
 
 /// What is asked about: service types or one procedure, and the date or range of service.

@@ -361,7 +361,18 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), error = ?self, "request failed");
+            // The gateway's own failures are logged with their cause chain; a payer's are logged by code only,
+            // since a payer's message text is the payer's and may quote the inquiry.
+            match self {
+                ApiError::Unexpected(_) => {
+                    tracing::warn!(status = status.as_u16(), error = ?self, "request failed")
+                }
+                _ => tracing::warn!(
+                    status = status.as_u16(),
+                    code = self.code(),
+                    "request failed"
+                ),
+            }
         } else {
             tracing::debug!(
                 status = status.as_u16(),

@@ -239,6 +239,16 @@ impl Metrics {
                 "Audit records that waited because the audit writer was behind.",
             )?,
         };
+        // Series with fixed label values start at zero, so they are exported before their first event.
+        for outcome in ["unauthorized", "quota"] {
+            metrics.api_rejections.with_label_values(&[outcome]);
+        }
+        for outcome in ["written", "failed"] {
+            metrics.audit_records.with_label_values(&[outcome]);
+        }
+        for outcome in CheckOutcome::ALL {
+            metrics.batch_checks.with_label_values(&[outcome.as_str()]);
+        }
         metrics.register_all(registry)?;
         Ok(Arc::new(metrics))
     }

@@ -50,3 +50,41 @@ fn outcome_labels_are_distinct_snake_case_words() {
         assert_eq!(outcome.as_str(), CheckOutcome::from(outcome).as_str());
     }
 }
+
+#[test]
+fn the_grafana_dashboard_queries_only_series_that_exist() {
+    let dashboard: serde_json::Value = serde_json::from_str(include_str!(
+        "../../config/grafana/eligibility-gateway.json"
+    ))
+    .unwrap();
+    let registry = Registry::new();
+    let metrics = Metrics::register(&registry).unwrap();
+    metrics.init_payer("sandbox");
+    metrics.batch_checks.with_label_values(&["active"]);
+    metrics.api_rejections.with_label_values(&["quota"]);
+    metrics.audit_records.with_label_values(&["written"]);
+    let exported: Vec<String> = registry
+        .gather()
+        .iter()
+        .map(|family| family.name().to_owned())
+        .collect();
+    let mut queried = 0;
+    for panel in dashboard["panels"].as_array().unwrap() {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            for (index, _) in expr.match_indices("eligibility_") {
+                let name: String = expr[index..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let family = ["_bucket", "_count", "_sum"]
+                    .iter()
+                    .find_map(|suffix| name.strip_suffix(suffix))
+                    .unwrap_or(&name);
+                assert!(exported.iter().any(|e| e == family), "{name} in {expr}");
+                queried += 1;
+            }
+        }
+    }
+    assert!(queried > 20);
+}

@@ -225,6 +225,28 @@ impl TestApp {
         self.output.lock().unwrap().clone()
     }
 
+    /// Stops the process gracefully (SIGTERM, as an orchestrator would: in-flight requests finish and the
+    /// audit queue is drained), waits for it to exit (killing it after 30 s), and returns everything it
+    /// printed.
+    pub fn terminate(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.stop()
+    }
+
+    /// The process id, to send it signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the process (SIGKILL) and returns everything it printed, complete.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();

@@ -1,9 +1,13 @@
 //! Integration tests against the real `eligibility-gateway` binary over HTTP (one test binary, zero2prod
 //! style). Each test starts its own gateway on a free port with its own configuration and stops it.
+mod api_fuzz;
 mod cli;
 mod config;
 mod eligibility;
 mod errors;
 mod helpers;
 mod logs;
+mod observability;
+mod security;
+mod tls;
 mod validation;
