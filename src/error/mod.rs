@@ -393,7 +393,10 @@ impl ResponseError for ApiError {
         if let Some(retry_after) = retry_after {
             response.insert_header((
                 header::RETRY_AFTER,
-                HeaderValue::from(retry_after.as_secs().max(1)),
+                // Whole seconds, rounded up: a client that waits exactly this long is admitted.
+                HeaderValue::from(
+                    (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1),
+                ),
             ));
         }
         if let ApiError::Unauthorized = self {

@@ -285,6 +285,14 @@ impl Metrics {
         ] {
             counter.with_label_values(&[payer]);
         }
+        for histogram in [
+            &self.check_duration,
+            &self.payer_call_duration,
+            &self.payer_attempt_duration,
+            &self.rate_limit_wait_duration,
+        ] {
+            histogram.with_label_values(&[payer]);
+        }
         self.circuit_state.with_label_values(&[payer]);
         self.payer_calls_in_flight.with_label_values(&[payer]);
     }
