@@ -103,7 +103,12 @@ impl FaultShares {
         if self.shares.is_empty() {
             return None;
         }
-        let mut point: f64 = rng.random();
+        self.draw_at(rng.random(), protocol)
+    }
+
+    /// The fault of the request whose draw is `point` (0 to 1): the shares laid end to end from 0.
+    pub fn draw_at(&self, point: f64, protocol: Protocol) -> Option<Fault> {
+        let mut point = point;
         for (fault, share) in &self.shares {
             if point < *share {
                 return fault.applies_to(protocol).then_some(*fault);
@@ -112,4 +117,32 @@ impl FaultShares {
         }
         None
     }
+}
+
+/// How fault draws are spread over requests (engineer J, for resilience tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultSpread {
+    /// Each request draws at random.
+    #[default]
+    Random,
+    /// Request `n` draws the `n`th point of the base-2 van der Corput sequence (0, 1/2, 1/4, 3/4, ...): the
+    /// shares hold over every run of requests, not just on average; a share of 0.5 is every other request.
+    Even,
+}
+
+impl FaultSpread {
+    /// `random` or `even`.
+    pub fn parse(text: &str) -> anyhow::Result<FaultSpread> {
+        match text.trim() {
+            "random" => Ok(FaultSpread::Random),
+            "even" => Ok(FaultSpread::Even),
+            _ => bail!("faults.spread: must be random or even"),
+        }
+    }
+}
+
+/// Point `n` of the base-2 van der Corput sequence, in [0, 1).
+pub fn van_der_corput(n: u64) -> f64 {
+    // The bits of `n` mirrored behind the binary point; 53 bits are all an f64 holds.
+    (n.reverse_bits() >> 11) as f64 / (1u64 << 53) as f64
 }

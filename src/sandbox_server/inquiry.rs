@@ -152,8 +152,10 @@ pub fn answer(state: &State, body: &[u8], fault: Option<Fault>) -> Outcome {
             ..outcome(ta1(state, &envelope, "024"), None)
         };
     }
+    let fails_first = fails_first(state, member.as_deref());
     let answer = match fault {
         Some(Fault::Aaa42) => state.payer.respond_as(body, Scenario::PayerUnavailable),
+        _ if fails_first => state.payer.respond_as(body, Scenario::PayerUnavailable),
         _ => state.payer.respond(body),
     };
     let reply = match answer.body {
@@ -300,4 +302,17 @@ fn ta1(state: &State, envelope: &Envelope, note: &str) -> Reply {
 /// A fresh control-number counter for acknowledgments, seeded randomly.
 pub fn control_seed() -> AtomicU32 {
     AtomicU32::new(rand::random_range(1..=899_999_999))
+}
+
+/// Whether this inquiry of `member` is one of its first `faults.fail_first` (counted here; engineer J).
+fn fails_first(state: &State, member: Option<&str>) -> bool {
+    let (Some(member), limit @ 1..) = (member, state.settings.fail_first) else {
+        return false;
+    };
+    let Ok(mut seen) = state.member_inquiries.lock() else {
+        return false;
+    };
+    let count = seen.entry(member.to_owned()).or_default();
+    *count = count.saturating_add(1);
+    *count <= limit
 }

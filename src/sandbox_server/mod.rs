@@ -16,7 +16,7 @@
 //! protocol alike. Nothing here logs a member ID or a body.
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,7 @@ use anyhow::Context;
 use payer_sandbox::SandboxPayer;
 
 mod chc_json;
+mod client;
 pub mod faults;
 pub mod inquiry;
 mod mime;
@@ -37,7 +38,7 @@ mod soap;
 pub mod stats;
 mod x12_http;
 
-pub use faults::{Fault, FaultShares};
+pub use faults::{Fault, FaultShares, FaultSpread};
 pub use settings::{Options, ServerSettings};
 pub use stats::{Counts, Exchange, Stats};
 
@@ -79,6 +80,10 @@ pub struct State {
     pub next_control: AtomicU32,
     /// Issued OAuth2 access tokens and when they expire.
     pub tokens: Mutex<HashMap<String, Instant>>,
+    /// Fault draws made, for `faults.spread = "even"`.
+    pub draws: AtomicU64,
+    /// Inquiries per member so far, for `faults.fail_first`.
+    pub member_inquiries: Mutex<HashMap<String, u32>>,
 }
 
 impl State {
@@ -89,6 +94,8 @@ impl State {
             stats: Stats::new(settings.keep_last),
             next_control: inquiry::control_seed(),
             tokens: Mutex::new(HashMap::new()),
+            draws: AtomicU64::new(0),
+            member_inquiries: Mutex::new(HashMap::new()),
             settings,
         }
     }
@@ -100,7 +107,15 @@ impl State {
 
     /// The fault for one request of `protocol`, if any.
     pub fn fault(&self, protocol: Protocol) -> Option<Fault> {
-        self.settings.faults.draw(&mut rand::rng(), protocol)
+        match self.settings.fault_spread {
+            FaultSpread::Random => self.settings.faults.draw(&mut rand::rng(), protocol),
+            FaultSpread::Even => {
+                let n = self.draws.fetch_add(1, Ordering::Relaxed);
+                self.settings
+                    .faults
+                    .draw_at(faults::van_der_corput(n), protocol)
+            }
+        }
     }
 }
 
@@ -343,7 +358,13 @@ pub async fn finish(
         "inquiry"
     );
     state.stats.record(exchange, member.as_deref());
-    tokio::time::sleep(delay).await;
+    let socket = request
+        .conn_data::<ConnSocket>()
+        .map(|ConnSocket(socket)| socket);
+    if client::wait_unless_closed(socket, delay).await {
+        state.stats.aborted();
+        return reset(request);
+    }
     match answer {
         Answer::Http {
             status,
@@ -362,7 +383,9 @@ pub async fn finish(
         }
         Answer::Reset => reset(request),
         Answer::Hold(hold) => {
-            tokio::time::sleep(hold).await;
+            if client::wait_unless_closed(socket, hold).await {
+                state.stats.aborted();
+            }
             reset(request)
         }
     }

@@ -28,6 +28,8 @@
 //! not_x12 = 0.0                   # a body that is not X12 (JSON: not JSON), with success status
 //! ta1 = 0.0                       # a TA1 rejecting the interchange (X12 transports)
 //! oversize = 0.0                  # the right answer padded to oversize_bytes
+//! spread = "random"               # or "even": the shares hold over every run of requests
+//! fail_first = 0                  # the first N inquiries of each member get AAA 42 (X12 protocols)
 //! ```
 use std::path::PathBuf;
 use std::time::Duration;
@@ -37,7 +39,7 @@ use payer_sandbox::{Latency, SandboxConfig};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::faults::FaultShares;
+use super::faults::{FaultShares, FaultSpread};
 
 /// Default `payer_id`.
 pub const DEFAULT_PAYER_ID: &str = "SANDBOX";
@@ -69,6 +71,10 @@ pub struct ServerSettings {
     pub client: Option<(String, SecretString)>,
     /// Fault injection.
     pub faults: FaultShares,
+    /// How fault draws are spread over requests.
+    pub fault_spread: FaultSpread,
+    /// The first this many inquiries of each member are answered AAA 42 (X12 protocols).
+    pub fail_first: u32,
     /// Exchanges kept for inspection.
     pub keep_last: usize,
     /// OAuth2 access token lifetime.
@@ -114,6 +120,8 @@ struct FaultsFile {
     not_x12: Option<f64>,
     ta1: Option<f64>,
     oversize: Option<f64>,
+    spread: Option<String>,
+    fail_first: Option<u32>,
 }
 
 /// The `sandbox-payer` flags other than `--listen`; each one overrides the file's value.
@@ -180,6 +188,14 @@ pub struct Options {
     /// Share of requests answered with a body of --oversize-bytes.
     #[arg(long, value_name = "SHARE")]
     pub fault_oversize: Option<f64>,
+    /// How fault shares are drawn: `random` (default) or `even` (request n gets point n of a low-discrepancy
+    /// sequence, so a share of 0.5 is every other request).
+    #[arg(long, value_name = "SPREAD")]
+    pub fault_spread: Option<String>,
+    /// The first N inquiries of each member ID are answered with AAA 42 (X12 protocols), later ones
+    /// normally: a payer that fails a member's first attempts and answers a retry.
+    #[arg(long, value_name = "N")]
+    pub fail_first: Option<u32>,
     /// Size of an oversize answer, in bytes. Default 8 MiB.
     #[arg(long, value_name = "BYTES")]
     pub oversize_bytes: Option<usize>,
@@ -266,6 +282,11 @@ impl ServerSettings {
             ("ta1", options.fault_ta1.or(f.ta1)),
             ("oversize", options.fault_oversize.or(f.oversize)),
         ])?;
+        let fault_spread = match options.fault_spread.clone().or(f.spread) {
+            Some(text) => FaultSpread::parse(&text)?,
+            None => FaultSpread::Random,
+        };
+        let fail_first = options.fail_first.or(f.fail_first).unwrap_or(0);
         let keep_last = options
             .keep_last
             .or(file.keep_last)
@@ -294,6 +315,8 @@ impl ServerSettings {
             basic,
             client,
             faults,
+            fault_spread,
+            fail_first,
             keep_last,
             token_lifetime: Duration::from_secs(token_lifetime_s),
             oversize_bytes,

@@ -44,6 +44,9 @@ pub struct Counts {
     pub refused: BTreeMap<&'static str, u64>,
     /// OAuth2 tokens issued.
     pub tokens_issued: u64,
+    /// Requests given up by their client: the connection closed before the answer was ready (the client's
+    /// timeout, a hedge that lost, a discovery that was cancelled).
+    pub aborted: u64,
     /// Requests received on the protocol endpoints per second of arrival (Unix seconds), to check rate
     /// limits from the payer's side.
     pub by_second: BTreeMap<u64, u64>,
@@ -153,6 +156,13 @@ impl Stats {
                 None => inner.counts.tokens_issued += 1,
                 Some(reason) => *inner.counts.refused.entry(reason).or_default() += 1,
             }
+        }
+    }
+
+    /// Counts a request whose client went away before its answer was ready.
+    pub fn aborted(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.counts.aborted += 1;
         }
     }
 

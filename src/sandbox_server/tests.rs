@@ -122,3 +122,34 @@ fn flags_override_the_file_and_secrets_come_from_the_environment() {
     assert!(ServerSettings::load(&bad_id, &env).is_err());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Engineer J (issue 6): `faults.spread = "even"` holds the shares over every run of requests.
+#[test]
+fn even_spread_alternates_a_half_share_and_spaces_a_quarter() {
+    use super::faults::van_der_corput;
+    let shares = FaultShares::new(&[("timeout", Some(0.5))]).unwrap();
+    let faults: Vec<bool> = (0..16)
+        .map(|n| {
+            shares
+                .draw_at(van_der_corput(n), Protocol::X12Http)
+                .is_some()
+        })
+        .collect();
+    assert!(
+        faults.windows(2).all(|pair| pair[0] != pair[1]),
+        "{faults:?}"
+    );
+    let quarter = FaultShares::new(&[("http_500", Some(0.25))]).unwrap();
+    let hits: Vec<u64> = (0..32)
+        .filter(|n| {
+            quarter
+                .draw_at(van_der_corput(*n), Protocol::X12Http)
+                .is_some()
+        })
+        .collect();
+    assert_eq!(hits.len(), 8);
+    assert!(
+        hits.windows(2).all(|pair| pair[1] - pair[0] == 4),
+        "{hits:?}"
+    );
+}
