@@ -63,9 +63,16 @@ async fn refused_credentials_are_the_gateways_fault() {
         expect(t, answer, 500, "internal_error");
     })
     .await;
+    // (At least: a hedging or retrying gateway may ask twice.)
     let stats = sandbox_get(&sandbox, "/stats").await;
-    assert_eq!(stats["refused"]["credentials"], 3, "{stats}");
-    assert_eq!(stats["refused"]["client-credentials"], 1, "{stats}");
+    assert!(
+        stats["refused"]["credentials"].as_u64().unwrap() >= 3,
+        "{stats}"
+    );
+    assert!(
+        stats["refused"]["client-credentials"].as_u64().unwrap() >= 1,
+        "{stats}"
+    );
     assert_eq!(stats["tokensIssued"], 0, "{stats}");
     assert!(
         stats["byScenario"].as_object().unwrap().is_empty(),
@@ -311,9 +318,9 @@ async fn a_share_of_faults_leaves_the_rest_answered() {
         stats["total"].as_u64().unwrap(),
         "{stats}"
     );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count() as u64,
-        answered,
+    // Every 200 had an answer behind it (a hedging gateway may have had more than one).
+    assert!(
+        answered >= statuses.iter().filter(|s| **s == 200).count() as u64,
         "{stats}"
     );
 }
