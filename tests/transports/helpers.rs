@@ -145,6 +145,18 @@ impl Process {
         self.output.lock().unwrap().clone()
     }
 
+    /// The process id (engineer J: the resilience tests send it SIGTERM).
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its exit status, once it has exited (engineer J).
+    #[allow(dead_code)]
+    pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().ok().flatten()
+    }
+
     /// Stops the process and returns all it printed.
     pub fn stop(mut self) -> String {
         let _ = self.child.kill();
