@@ -17,6 +17,7 @@
 //! - [`router`]: from one check to one answer: payer resolution, cache, service-type splitting, deadline.
 //! - [`cache`]: the answer cache, keyed by an HMAC of the inquiry.
 //! - [`sandbox_server`]: the sandbox payer as a standalone HTTP server speaking the four real transports.
+//! - [`shutdown`]: graceful shutdown on SIGTERM: stop accepting, let in-flight checks finish, cancel the rest.
 //! - [`layers`]: wrappers around payer adapters (`Timed`; rate limits and breakers to come).
 //!
 //! Payer-side types (the normalized request and response, the adapter trait) live in `payer-core`; the X12
@@ -42,3 +43,4 @@ pub mod layers;
 pub mod registry;
 pub mod router;
 pub mod sandbox_server;
+pub mod shutdown;

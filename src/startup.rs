@@ -1,8 +1,9 @@
 //! [`Application`]: builds the router and the HTTP server on a listener, and runs it until stopped.
 //!
 //! The listener is a parameter ([`Application::build_with_listener`]) so that tests and the CLI's
-//! `--listen` bind it themselves (port 0 included) and read the bound address back. Shutdown is actix-web's:
-//! SIGTERM and ctrl-c stop accepting, let in-flight requests finish (up to [`SHUTDOWN_GRACE`]), then exit.
+//! `--listen` bind it themselves (port 0 included) and read the bound address back. Shutdown
+//! ([`crate::shutdown`]): SIGTERM and ctrl-c stop accepting, let in-flight requests finish (up to
+//! `server.shutdown_grace_s`), cancel what still runs, then exit.
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,9 +22,10 @@ use crate::router::{Observer, Router};
 use crate::routes;
 use crate::telemetry;
 
-/// How long in-flight requests may take to finish after a shutdown signal: the longest deadline a client
-/// can have, so no accepted check is cut short by a rolling restart.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(21);
+/// The default of `server.shutdown_grace_s`: the longest default deadline and a second, so no accepted
+/// check is cut short by a rolling restart.
+pub const SHUTDOWN_GRACE: Duration =
+    Duration::from_secs(crate::config::settings::DEFAULT_SHUTDOWN_GRACE_S);
 
 /// What every handler shares.
 pub struct AppState {
@@ -39,6 +41,10 @@ pub struct AppState {
     pub registry: prometheus::Registry,
     /// Header and JSON limits, and whether the API is served over TLS.
     pub hardening: HardeningLimits,
+    /// Batch limits (`[batch]`).
+    pub batch: crate::config::BatchConfig,
+    /// Set when a shutdown signal arrived: batches start no new checks.
+    pub shutdown: crate::shutdown::Shutdown,
 }
 
 /// What the hardening middleware enforces ([`crate::hardening`]).
@@ -73,6 +79,8 @@ pub struct Application {
     audit_writer: Option<AuditWriter>,
     /// Whether the API is served over TLS.
     tls: bool,
+    /// Triggered by the shutdown signal.
+    shutdown: crate::shutdown::Shutdown,
 }
 
 /// How long the audit writer may take to write what is queued once the server stopped.
@@ -153,6 +161,7 @@ impl Application {
             Some(config) => Some(crate::tls::ReloadingCert::load(config)?),
             None => None,
         };
+        let shutdown = crate::shutdown::Shutdown::new();
         let state = web::Data::new(AppState {
             router,
             limits,
@@ -164,6 +173,8 @@ impl Application {
                 max_json_depth: security.limits.max_json_depth,
                 tls: tls.is_some(),
             },
+            batch: settings.batch,
+            shutdown: shutdown.clone(),
         });
         // Outermost last: the trace id and request log around everything, then the security headers (on
         // refusals too), then the header/body/JSON limits, then the API key check.
@@ -183,7 +194,9 @@ impl Application {
         } else {
             actix_web::http::KeepAlive::Timeout(security.limits.keep_alive)
         })
-        .shutdown_timeout(SHUTDOWN_GRACE.as_secs());
+        // Signals are the gateway's own ([`crate::shutdown::stop_on_signal`]), so batches learn of them.
+        .disable_signals()
+        .shutdown_timeout(settings.server.shutdown_grace.as_secs());
         if let Some(workers) = settings.server.workers {
             server = server.workers(workers.get());
         }
@@ -203,6 +216,7 @@ impl Application {
             server,
             audit_writer: None,
             tls: uses_tls,
+            shutdown,
         })
     }
 
@@ -213,7 +227,12 @@ impl Application {
 
     /// Serves until a shutdown signal (SIGTERM, SIGINT) arrives and in-flight requests are done.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let signals = tokio::spawn(crate::shutdown::stop_on_signal(
+            self.shutdown.clone(),
+            self.server.handle(),
+        ));
         let served = self.server.await;
+        signals.abort();
         // The workers (and with them the router and its audit queue) are gone: drain what is queued.
         if let Some(writer) = self.audit_writer {
             writer.finish(AUDIT_DRAIN_LIMIT).await;
@@ -239,10 +258,14 @@ pub fn configure(config: &mut web::ServiceConfig, state: web::Data<AppState>) {
         .error_handler(error::json_error_handler);
     let query = web::QueryConfig::default().error_handler(error::query_error_handler);
     let path = web::PathConfig::default().error_handler(error::path_error_handler);
+    // A batch's body is many checks: its own size limit.
+    let batch_json = web::JsonConfig::default()
+        .limit(state.batch.max_body_bytes)
+        .error_handler(error::json_error_handler);
     config
         .app_data(state)
         .app_data(json)
         .app_data(query)
         .app_data(path)
-        .configure(routes::configure);
+        .configure(|config| routes::configure(config, batch_json));
 }

@@ -32,16 +32,19 @@ mod error;
 mod layered;
 mod load;
 pub mod payer;
+pub mod resilience;
 pub mod security;
 pub mod settings;
 pub mod transport;
 mod validate;
 mod validate_payer;
+mod validate_resilience;
 mod validated;
 
 pub use error::{ConfigError, Problem};
 pub use layered::{ENV_PREFIX, ENV_SEPARATOR};
 pub use payer::{PayerCacheSection, PayerFile, RateLimitSection};
+pub use resilience::{BatchConfig, BreakerPolicy, HedgeDelay, Resilience, RetryPolicy};
 pub use security::{
     ApiKeyConfig, AuditConfig, AuditFileConfig, AuthConfig, ConnectionLimits, SecurityConfig,
     TlsConfig,
@@ -114,3 +117,5 @@ pub fn secret_from_env(variable: &str) -> Result<SecretString, String> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod resilience_tests;

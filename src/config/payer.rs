@@ -65,6 +65,15 @@ pub struct PayerFile {
     /// Cache lifetimes for this payer's answers, over `[cache]` of gateway.toml.
     #[serde(default)]
     pub cache: PayerCacheSection,
+    /// Retries of a failed call ([`super::resilience`]).
+    #[serde(default)]
+    pub retry: super::resilience::RetrySection,
+    /// A second attempt when a call is slow; off by default ([`super::resilience`]).
+    #[serde(default)]
+    pub hedge: super::resilience::HedgeSection,
+    /// The payer's circuit breaker ([`super::resilience`]).
+    #[serde(default)]
+    pub circuit_breaker: super::resilience::CircuitBreakerSection,
 }
 
 /// `[rate_limit]` of a payer file.

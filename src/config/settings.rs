@@ -16,6 +16,9 @@ pub const DEFAULT_DEADLINE_MS: u64 = 20_000;
 pub const DEFAULT_MAX_DEADLINE_MS: u64 = 20_000;
 /// Default `server.workers`: 0 means one HTTP worker per CPU core.
 pub const DEFAULT_WORKERS: usize = 0;
+/// Default `server.shutdown_grace_s`: the longest default deadline and a second, so a rolling restart cuts
+/// no accepted check short.
+pub const DEFAULT_SHUTDOWN_GRACE_S: u64 = 21;
 /// Default `cache.capacity`, in entries (an entry is one normalized answer, a few KiB).
 pub const DEFAULT_CACHE_CAPACITY: u64 = 100_000;
 /// Default `cache.ttl_active_s`: 4 hours. Coverage rarely changes within a day; a front desk re-checks daily.
@@ -49,6 +52,9 @@ pub struct Settings {
     /// `[audit]`: the audit trail of checks.
     #[serde(default)]
     pub audit: super::security::AuditSection,
+    /// `[batch]`: batch checks ([`super::resilience::BatchSection`]).
+    #[serde(default)]
+    pub batch: super::resilience::BatchSection,
 }
 
 /// `[server]`.
@@ -71,6 +77,10 @@ pub struct ServerSection {
     /// HTTP worker threads; 0 means one per CPU core. Default [`DEFAULT_WORKERS`].
     #[serde(default = "default_workers")]
     pub workers: usize,
+    /// After SIGTERM (or ctrl-c): how long in-flight requests may take to finish, in seconds; what is still
+    /// running then is cancelled. Default [`DEFAULT_SHUTDOWN_GRACE_S`].
+    #[serde(default = "default_shutdown_grace_s")]
+    pub shutdown_grace_s: u64,
     /// Open connections per worker; more wait in the accept backlog. Default
     /// [`super::security::DEFAULT_MAX_CONNECTIONS`].
     #[serde(default = "super::security::default_max_connections")]
@@ -190,6 +200,7 @@ impl Default for ServerSection {
             default_deadline_ms: DEFAULT_DEADLINE_MS,
             max_deadline_ms: DEFAULT_MAX_DEADLINE_MS,
             workers: DEFAULT_WORKERS,
+            shutdown_grace_s: DEFAULT_SHUTDOWN_GRACE_S,
             max_connections: super::security::DEFAULT_MAX_CONNECTIONS,
             client_request_timeout_ms: super::security::DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
             client_disconnect_timeout_ms: super::security::DEFAULT_CLIENT_DISCONNECT_TIMEOUT_MS,
@@ -246,6 +257,9 @@ fn default_max_deadline_ms() -> u64 {
 }
 fn default_workers() -> usize {
     DEFAULT_WORKERS
+}
+fn default_shutdown_grace_s() -> u64 {
+    DEFAULT_SHUTDOWN_GRACE_S
 }
 fn default_cache_capacity() -> u64 {
     DEFAULT_CACHE_CAPACITY

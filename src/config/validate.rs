@@ -14,10 +14,13 @@ use super::payer::PayerFile;
 use super::settings::{CacheSection, Settings};
 use super::transport::TransportConfig;
 use super::validate_payer::{check_names_unique, validate_payer};
+use super::validate_resilience::validate_batch;
 use super::validated::{
     CacheConfig, CacheTtls, HmacKey, LogConfig, PayerConfig, ServerConfig, ValidatedSettings,
 };
 
+/// Longest `server.shutdown_grace_s` accepted (10 minutes).
+const MAX_SHUTDOWN_GRACE_S: u64 = 600;
 /// Most HTTP workers accepted.
 const MAX_WORKERS: usize = 1024;
 /// Longest deadline accepted, in milliseconds (10 minutes; CORE allows 20 s for real time).
@@ -56,6 +59,7 @@ impl RawConfig {
         let server = validate_server(&self.settings, origins, &mut problems);
         let cache = validate_cache(&self.settings.cache, origins, &mut problems);
         let log = validate_log(&self.settings, origins, &mut problems);
+        let batch = validate_batch(&self.settings.batch, origins, &mut problems);
         let security = super::security::validate_security(
             &self.settings.server,
             &self.settings.auth,
@@ -82,11 +86,15 @@ impl RawConfig {
         else {
             return Err(problems.into_error());
         };
+        let Some(batch) = batch else {
+            return Err(problems.into_error());
+        };
         problems.finish(ValidatedSettings {
             server,
             cache,
             log,
             security,
+            batch,
             payers,
             sources: self.sources,
         })
@@ -144,6 +152,13 @@ fn validate_server(
             ),
         );
     }
+    if server.shutdown_grace_s > MAX_SHUTDOWN_GRACE_S {
+        problems.push(
+            origins.of("server.shutdown_grace_s"),
+            "server.shutdown_grace_s",
+            format!("must be at most {MAX_SHUTDOWN_GRACE_S} seconds"),
+        );
+    }
     if server.workers > MAX_WORKERS {
         problems.push(
             origins.of("server.workers"),
@@ -160,6 +175,7 @@ fn validate_server(
         default_deadline: Duration::from_millis(server.default_deadline_ms),
         max_deadline: Duration::from_millis(server.max_deadline_ms),
         workers: NonZeroUsize::new(server.workers),
+        shutdown_grace: Duration::from_secs(server.shutdown_grace_s),
     })
 }
 

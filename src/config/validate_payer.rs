@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::error::Problems;
 use super::validate::{check_range, ttl, RawPayer};
+use super::validate_resilience::validate_resilience;
 use super::validated::{CacheTtls, PayerConfig, RateLimit};
 
 /// Longest payer timeout accepted, in milliseconds.
@@ -123,6 +124,13 @@ pub(super) fn validate_payer(
             )
         }),
     });
+    let resilience = validate_resilience(
+        &file.retry,
+        &file.hedge,
+        &file.circuit_breaker,
+        &origins,
+        problems,
+    );
     if problems.len() != before {
         return None;
     }
@@ -148,6 +156,7 @@ pub(super) fn validate_payer(
             .map(|code| code.trim().to_ascii_uppercase())
             .collect(),
         cache_ttl: cache_ttl?,
+        resilience: resilience?,
         origin: origins.of("id").to_owned(),
     })
 }

@@ -18,6 +18,8 @@ pub struct ValidatedSettings {
     pub cache: CacheConfig,
     /// Logging.
     pub log: LogConfig,
+    /// Batch checks.
+    pub batch: super::resilience::BatchConfig,
     /// API keys, the audit trail, TLS and connection limits.
     pub security: super::security::SecurityConfig,
     /// Every payer, sorted by id.
@@ -40,6 +42,8 @@ pub struct ServerConfig {
     pub max_deadline: Duration,
     /// HTTP workers; `None` means one per CPU core.
     pub workers: Option<NonZeroUsize>,
+    /// How long in-flight requests may take to finish after a shutdown signal.
+    pub shutdown_grace: Duration,
 }
 
 /// `[cache]`, validated.
@@ -102,6 +106,8 @@ pub struct PayerConfig {
     pub service_types: Vec<String>,
     /// Cache lifetimes for its answers (its own overrides over the gateway-wide ones).
     pub cache_ttl: CacheTtls,
+    /// Retries, hedging and the circuit breaker.
+    pub resilience: super::resilience::Resilience,
     /// The file it was read from, for messages.
     pub origin: String,
 }

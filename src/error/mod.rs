@@ -14,7 +14,8 @@
 //! | 401 | `unauthorized` | no API key, or a wrong one (`WWW-Authenticate: Bearer`) |
 //! | 404 | `unknown_payer`, `not_found` | no such payer (with close matches) or route |
 //! | 405 | `method_not_allowed` | wrong method on a known path |
-//! | 413 | `payload_too_large` | body above `server.max_body_bytes` |
+//! | 413 | `payload_too_large` | body above `server.max_body_bytes` (`batch.max_body_bytes` for a batch) |
+//! | 413 | `too_many_items` | a batch with more than `batch.max_checks` checks (field `checks`) |
 //! | 415 | `unsupported_media_type` | body not `application/json` |
 //! | 429 | `quota_exceeded` | the client's quota is used up (`Retry-After`) |
 //! | 431 | `headers_too_large` | request line and headers above `server.max_header_bytes` |
@@ -23,6 +24,7 @@
 //! | 500 | `internal_error` | the gateway's own fault (details only in the log) |
 //! | 502 | `payer_bad_response` | the payer answered with something unusable |
 //! | 503 | `payer_unavailable` | the payer cannot be reached now (`Retry-After`) |
+//! | 503 | `payer_unavailable` | the payer's circuit breaker is open after repeated failures (`Retry-After`: when it probes again) |
 //! | 504 | `deadline_exceeded` | the request's deadline passed |
 //! | 503 | `audit_unavailable` | the audit trail cannot take the check's record; the answer is withheld |
 //!
@@ -81,6 +83,13 @@ pub enum ApiError {
     /// The body is larger than the configured limit.
     PayloadTooLarge {
         /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A list in the body is longer than the configured limit (a batch's `checks`).
+    TooManyItems {
+        /// The list's JSON path.
+        field: &'static str,
+        /// The most items taken.
         limit: usize,
     },
     /// The body is not `application/json`.
@@ -148,6 +157,12 @@ impl ApiError {
                 raw: raw.filter(|_| include_x12),
             },
             AdapterError::Timeout(_) => ApiError::DeadlineExceeded,
+            AdapterError::CircuitOpen { retry_after } => ApiError::PayerUnavailable {
+                message: "its recent calls failed, so the gateway is not calling it until a probe \
+                          succeeds (circuit open)"
+                    .to_owned(),
+                retry_after,
+            },
             error if error.side() == FaultSide::Payer && error.is_retryable() => {
                 ApiError::PayerUnavailable {
                     message: error.to_string(),
@@ -215,6 +230,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::TooManyItems { .. } => "too_many_items",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Unauthorized => "unauthorized",
             ApiError::QuotaExceeded { .. } => "quota_exceeded",
@@ -269,6 +285,13 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => {
                 (format!("the body is larger than {limit} bytes"), Vec::new())
             }
+            ApiError::TooManyItems { field, limit } => (
+                format!("{field} holds more than {limit} items"),
+                vec![FieldError::new(
+                    *field,
+                    format!("must hold at most {limit} items"),
+                )],
+            ),
             ApiError::UnsupportedMediaType => (
                 "the body must be JSON, sent with Content-Type: application/json".to_owned(),
                 Vec::new(),
@@ -339,7 +362,9 @@ impl ResponseError for ApiError {
             ApiError::InvalidRequest(_) | ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::UnknownPayer { .. } | ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::PayloadTooLarge { .. } | ApiError::TooManyItems { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,

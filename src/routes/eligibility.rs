@@ -237,7 +237,7 @@ pub fn requested_deadline(
     Ok(Duration::from_millis(millis).min(max))
 }
 
-fn include_x12_header(headers: &HeaderMap) -> Result<bool, ApiError> {
+pub(crate) fn include_x12_header(headers: &HeaderMap) -> Result<bool, ApiError> {
     match headers.get(INCLUDE_X12_HEADER).map(|value| value.to_str()) {
         None => Ok(false),
         Some(Ok(text)) if text.eq_ignore_ascii_case("true") => Ok(true),

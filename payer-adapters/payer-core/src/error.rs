@@ -73,6 +73,13 @@ pub enum AdapterError {
     /// Anything else that is the gateway's own fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The payer's circuit breaker is open: its recent calls failed, so the gateway does not call it until a
+    /// probe succeeds; nothing was sent.
+    #[error("the payer's circuit is open after repeated failures (retry after {retry_after:?})")]
+    CircuitOpen {
+        /// When the breaker lets a probe through.
+        retry_after: Duration,
+    },
 }
 
 impl AdapterError {
@@ -85,6 +92,7 @@ impl AdapterError {
             | AdapterError::HttpStatus { .. }
             | AdapterError::Envelope { .. }
             | AdapterError::Malformed { .. } => FaultSide::Payer,
+            AdapterError::CircuitOpen { .. } => FaultSide::Payer,
             AdapterError::Credentials(_) | AdapterError::Internal(_) => FaultSide::Gateway,
         }
     }
@@ -93,6 +101,7 @@ impl AdapterError {
     pub fn is_retryable(&self) -> bool {
         match self {
             AdapterError::Connect(_) | AdapterError::Timeout(_) => true,
+            AdapterError::CircuitOpen { .. } => true,
             AdapterError::HttpStatus { status } => *status >= 500 || *status == 429 || *status == 408,
             AdapterError::Envelope { retryable, .. } => *retryable,
             AdapterError::Rejected { errors } => !errors.is_empty() && errors.iter().all(|e| e.retryable),
