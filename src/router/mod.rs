@@ -59,6 +59,8 @@ pub struct Router {
     keyer: CacheKeyer,
     /// Where checks are counted and audited; `None` for routers built from parts (tests, benches).
     observer: Option<Observer>,
+    /// Payer id → its circuit breaker (payers with one), for `/readyz` and the registry view.
+    circuits: HashMap<String, Arc<crate::layers::Circuit>>,
 }
 
 /// One check, as the HTTP layer hands it over.
@@ -93,9 +95,11 @@ pub struct Meta {
     pub cache: CacheMeta,
     /// Wall time of the payer calls, in milliseconds (concurrent chunks overlap); `null` on a cache hit.
     pub payer_latency_ms: Option<u64>,
-    /// Payer calls made for this check: one per chunk of service types; 0 on a cache hit.
+    /// Payer calls sent for this check: every attempt (retries and hedged attempts included), summed over
+    /// the chunks of a split check; 0 on a cache hit, and for a check that shared another check's call.
     pub attempts: u32,
-    /// Control numbers of every 270 exchanged for this check, one entry per payer call; empty on a cache hit.
+    /// Control numbers of the 270 whose answer was used, one entry per chunk of service types; empty on a
+    /// cache hit.
     pub x12: Vec<ExchangeMeta>,
 }
 
@@ -185,7 +189,32 @@ impl Router {
             cache,
             keyer,
             observer: None,
+            circuits: HashMap::new(),
         }
+    }
+
+    /// Records the payers' circuit breakers (payer id → breaker), so that their state can be shown.
+    pub fn with_circuits(
+        mut self,
+        circuits: HashMap<String, Arc<crate::layers::Circuit>>,
+    ) -> Router {
+        self.circuits = circuits;
+        self
+    }
+
+    /// Every payer breaker's state, by payer id.
+    pub fn circuit_states(
+        &self,
+    ) -> std::collections::BTreeMap<String, crate::layers::CircuitState> {
+        self.circuits
+            .iter()
+            .map(|(id, circuit)| (id.clone(), circuit.state()))
+            .collect()
+    }
+
+    /// The state of payer `payer_id`'s circuit breaker; `None` when it has none.
+    pub fn circuit_state(&self, payer_id: &str) -> Option<crate::layers::CircuitState> {
+        self.circuits.get(payer_id).map(|circuit| circuit.state())
     }
 
     /// The payer registry.

@@ -46,11 +46,15 @@ pub struct CacheReadiness {
 /// The payers' state.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PayersReadiness {
-    /// `up` when at least one payer is configured, else `down`.
+    /// `up` when at least one payer is configured and no payer's circuit is open, `degraded` when some
+    /// circuits are open or half-open (their checks get 503 or a stale answer; the instance stays ready: the
+    /// payer is down for every instance alike), else `down`.
     #[schema(example = "up")]
     pub status: &'static str,
     /// How many payers the registry holds.
     pub count: usize,
+    /// Each payer's circuit breaker: `closed`, `open` or `half-open` (payers without a breaker are absent).
+    pub circuits: std::collections::BTreeMap<String, crate::layers::CircuitState>,
 }
 
 /// Liveness: the process is up and answering.
@@ -81,9 +85,18 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         kind,
     };
     let count = state.router.registry().list().len();
+    let circuits = state.router.circuit_states();
+    let tripped = circuits
+        .values()
+        .any(|circuit| *circuit != crate::layers::CircuitState::Closed);
     let payers = PayersReadiness {
-        status: if count > 0 { "up" } else { "down" },
+        status: match (count > 0, tripped) {
+            (false, _) => "down",
+            (true, true) => "degraded",
+            (true, false) => "up",
+        },
         count,
+        circuits,
     };
     let ready = count > 0;
     let body = Readiness {
