@@ -238,7 +238,7 @@ async fn a_silent_payer_ends_at_the_clients_deadline() {
 
 #[tokio::test]
 async fn a_silent_payer_ends_at_the_transports_request_timeout() {
-    let env: Vec<(String, String)> = TRANSPORTS
+    let mut env: Vec<(String, String)> = TRANSPORTS
         .iter()
         .map(|t| {
             (
@@ -247,6 +247,16 @@ async fn a_silent_payer_ends_at_the_transports_request_timeout() {
             )
         })
         .collect();
+    // One attempt each (engineer J): a timeout is retried by default, and this test times one attempt.
+    env.extend(TRANSPORTS.iter().map(|t| {
+        (
+            format!(
+                "{}RETRY__MAX_ATTEMPTS",
+                t.env_prefix().trim_end_matches("TRANSPORT__")
+            ),
+            "1".to_owned(),
+        )
+    }));
     each_transport(
         &["--fault-timeout", "1"],
         &env,
