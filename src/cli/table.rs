@@ -115,7 +115,7 @@ pub(crate) fn check_answer(response: &EligibilityResponse, meta: &Value) -> Stri
         for service in &coverage.services {
             let name = match &service.service_type {
                 Some(name) => format!("{} {}", service.service_type_code, name),
-                None => service.service_type_code.clone(),
+                None => service.service_type_code.to_string(),
             };
             for (network, benefits) in [
                 ("in", &service.in_network),

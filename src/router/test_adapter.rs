@@ -99,7 +99,7 @@ impl PayerAdapter for CountingAdapter {
                 for code in &codes {
                     response.benefits_information.push(BenefitInformation {
                         code: "B".into(),
-                        service_type_codes: vec![code.clone()],
+                        service_type_codes: vec![code.into()],
                         benefit_amount: Some("25".into()),
                         in_plan_network_indicator_code: Some("Y".into()),
                         ..Default::default()

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 /// The summary of one normalized response.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -15,7 +17,7 @@ pub struct Coverage {
     pub status: CoverageStatus,
     /// The plan's name (EB05 of the active coverage, else the plan description REF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_name: Option<String>,
+    pub plan_name: Option<Text>,
     /// First day of the plan or of eligibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_begin: Option<NaiveDate>,
@@ -49,10 +51,10 @@ pub enum CoverageStatus {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceCoverage {
     /// X12 service type code.
-    pub service_type_code: String,
+    pub service_type_code: Text,
     /// Its name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_type: Option<String>,
+    pub service_type: Option<Text>,
     /// Whether this service is covered, when the 271 says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,

@@ -5,6 +5,7 @@
 //! - [`response`]: [`EligibilityResponse`], one payer's answer in the normalized ("medical network eligibility v3") shape.
 //! - [`coverage`]: [`Coverage`], the summary a person wants (active, copay, deductible left, auth required).
 //! - [`error`]: [`AdapterError`], what can go wrong talking to a payer, whose fault it is and whether a retry can help.
+//! - [`text`]: [`Text`], the inline string of the response model's codes, names and amounts.
 //! - [`adapter`]: [`PayerAdapter`], the one trait every transport implements.
 //!
 //! This crate knows nothing of HTTP servers, caches, rate limiters or metrics: those wrap adapters in the gateway.
@@ -18,17 +19,21 @@ pub mod error;
 pub mod phi;
 pub mod request;
 pub mod response;
+pub mod text;
 
 pub use adapter::{ExchangeInfo, PayerAdapter, PayerReply};
-pub use coverage::{Accumulator, Amounts, Coverage, CoverageStatus, NetworkBenefits, ServiceCoverage};
+pub use coverage::{
+    Accumulator, Amounts, Coverage, CoverageStatus, NetworkBenefits, ServiceCoverage,
+};
 pub use error::{AdapterError, FaultSide};
 pub use phi::Phi;
 pub use request::{
     DateOfService, EligibilityRequest, Encounter, Gender, Member, ProcedureCode, Provider,
 };
 pub use response::{
-    Address, BenefitInformation, DateInformation, EligibilityResponse, MessageText, PayerErrorInfo,
-    AdditionalInformation, Communication, Contact, Reference, ServiceDelivery,
-    PayerInfo, PlanInformation, PlanStatus, ProcedureIdentifier, ProviderInfo, RelatedEntity,
-    ResponseMember, Warning,
+    AdditionalInformation, Address, BenefitInformation, Communication, Contact, DateInformation,
+    EligibilityResponse, MessageText, PayerErrorInfo, PayerInfo, PlanInformation, PlanStatus,
+    ProcedureIdentifier, ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery,
+    Warning,
 };
+pub use text::Text;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::coverage::Coverage;
 use crate::phi::Phi;
+use crate::text::Text;
 
 /// One normalized answer: one 271 transaction set (ST..SE) about one subscriber.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -237,16 +238,16 @@ pub struct PlanInformation {
 #[serde(rename_all = "camelCase")]
 pub struct Reference {
     /// REF01.
-    pub qualifier_code: String,
+    pub qualifier_code: Text,
     /// The qualifier's name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Text>,
     /// REF02. May be an identifier such as a social security number, hence protected.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Text))]
     pub value: Phi<String>,
     /// REF03.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
 }
 
 /// One DTP segment: a date or a range.
@@ -255,15 +256,15 @@ pub struct Reference {
 #[serde(rename_all = "camelCase")]
 pub struct DateInformation {
     /// DTP01 (`346` plan begin, `347` plan end, `291` plan, `307` eligibility, `472` service, ...).
-    pub qualifier_code: String,
+    pub qualifier_code: Text,
     /// The qualifier's name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qualifier: Option<String>,
+    pub qualifier: Option<Text>,
     /// The date (`CCYYMMDD`), or the first date of a range.
-    pub date: String,
+    pub date: Text,
     /// The last date of a range (DTP02 `RD8`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<Text>,
 }
 
 /// Coverage status for a set of service types (EB01 1-8).
@@ -272,15 +273,15 @@ pub struct DateInformation {
 #[serde(rename_all = "camelCase")]
 pub struct PlanStatus {
     /// EB01.
-    pub status_code: String,
+    pub status_code: Text,
     /// EB01's name (`Active Coverage`, `Inactive`, ...).
-    pub status: String,
+    pub status: Text,
     /// EB05 plan coverage description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_details: Option<String>,
+    pub plan_details: Option<Text>,
     /// EB03 service types.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_type_codes: Vec<String>,
+    pub service_type_codes: Vec<Text>,
 }
 
 /// One EB segment with the segments of its 2110 loop.
@@ -290,63 +291,63 @@ pub struct PlanStatus {
 pub struct BenefitInformation {
     /// `2110C` (subscriber) or `2110D` (dependent).
     #[serde(rename = "loop", default)]
-    pub loop_id: String,
+    pub loop_id: Text,
     /// EB01 eligibility or benefit information code.
-    pub code: String,
+    pub code: Text,
     /// EB01's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// EB02.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coverage_level_code: Option<String>,
+    pub coverage_level_code: Option<Text>,
     /// EB02's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coverage_level: Option<String>,
+    pub coverage_level: Option<Text>,
     /// EB03 (repeating).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_type_codes: Vec<String>,
+    pub service_type_codes: Vec<Text>,
     /// EB03's names, in the same order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_types: Vec<String>,
+    pub service_types: Vec<Text>,
     /// EB04.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insurance_type_code: Option<String>,
+    pub insurance_type_code: Option<Text>,
     /// EB04's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insurance_type: Option<String>,
+    pub insurance_type: Option<Text>,
     /// EB05.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_coverage: Option<String>,
+    pub plan_coverage: Option<Text>,
     /// EB06.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_qualifier_code: Option<String>,
+    pub time_qualifier_code: Option<Text>,
     /// EB06's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_qualifier: Option<String>,
+    pub time_qualifier: Option<Text>,
     /// EB07 monetary amount, as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benefit_amount: Option<String>,
+    pub benefit_amount: Option<Text>,
     /// EB08 percent as sent (a fraction: `.2` is 20 %).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benefit_percent: Option<String>,
+    pub benefit_percent: Option<Text>,
     /// EB09.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity_qualifier_code: Option<String>,
+    pub quantity_qualifier_code: Option<Text>,
     /// EB09's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity_qualifier: Option<String>,
+    pub quantity_qualifier: Option<Text>,
     /// EB10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub benefit_quantity: Option<String>,
+    pub benefit_quantity: Option<Text>,
     /// EB11 (`Y`, `N`, `U`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_or_cert_indicator: Option<String>,
+    pub auth_or_cert_indicator: Option<Text>,
     /// EB12 (`Y` in network, `N` out of network, `W` not applicable, `U` unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_plan_network_indicator_code: Option<String>,
+    pub in_plan_network_indicator_code: Option<Text>,
     /// EB12's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub in_plan_network_indicator: Option<String>,
+    pub in_plan_network_indicator: Option<Text>,
     /// EB13 composite medical procedure identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub composite_medical_procedure_identifier: Option<ProcedureIdentifier>,
@@ -376,12 +377,12 @@ pub struct BenefitInformation {
 #[serde(rename_all = "camelCase")]
 pub struct ProcedureIdentifier {
     /// EB13-1 (`HC`, `AD`, `N4`, ...).
-    pub product_or_service_id_qualifier_code: String,
+    pub product_or_service_id_qualifier_code: Text,
     /// EB13-2.
-    pub procedure_code: String,
+    pub procedure_code: Text,
     /// EB13-3..6.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub procedure_modifiers: Vec<String>,
+    pub procedure_modifiers: Vec<Text>,
 }
 
 /// One HSD segment (health care services delivery).
@@ -391,28 +392,28 @@ pub struct ProcedureIdentifier {
 pub struct ServiceDelivery {
     /// HSD01 quantity qualifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity_qualifier_code: Option<String>,
+    pub quantity_qualifier_code: Option<Text>,
     /// HSD02 quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<String>,
+    pub quantity: Option<Text>,
     /// HSD03 unit or basis for measurement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit_for_measurement_code: Option<String>,
+    pub unit_for_measurement_code: Option<Text>,
     /// HSD04 sample selection modulus.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample_selection_modulus: Option<String>,
+    pub sample_selection_modulus: Option<Text>,
     /// HSD05 time period qualifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_period_qualifier_code: Option<String>,
+    pub time_period_qualifier_code: Option<Text>,
     /// HSD06 number of periods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number_of_periods: Option<String>,
+    pub number_of_periods: Option<Text>,
     /// HSD07 delivery frequency code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_frequency_code: Option<String>,
+    pub delivery_frequency_code: Option<Text>,
     /// HSD08 delivery pattern time code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivery_pattern_time_code: Option<String>,
+    pub delivery_pattern_time_code: Option<Text>,
 }
 
 /// One MSG segment.
@@ -421,7 +422,7 @@ pub struct ServiceDelivery {
 #[serde(rename_all = "camelCase")]
 pub struct MessageText {
     /// MSG01.
-    pub description: String,
+    pub description: Text,
 }
 
 /// One III segment.
@@ -431,16 +432,16 @@ pub struct MessageText {
 pub struct AdditionalInformation {
     /// III01 code list qualifier (`ZZ` place of service, `GR` nature of injury, `NI`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_list_qualifier_code: Option<String>,
+    pub code_list_qualifier_code: Option<Text>,
     /// III02 industry code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industry_code: Option<String>,
+    pub industry_code: Option<Text>,
     /// III03 code category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_category: Option<String>,
+    pub code_category: Option<Text>,
     /// III04 free-form text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub injured_body_part_name: Option<String>,
+    pub injured_body_part_name: Option<Text>,
 }
 
 /// A 2120 loop entity (between LS and LE).
@@ -449,25 +450,25 @@ pub struct AdditionalInformation {
 #[serde(rename_all = "camelCase")]
 pub struct RelatedEntity {
     /// NM101 (`PR` payer, `P3` primary care provider, `X3` utilization management, `13` contracted service provider, ...).
-    pub entity_identifier_code: String,
+    pub entity_identifier_code: Text,
     /// NM101's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_identifier: Option<String>,
+    pub entity_identifier: Option<Text>,
     /// NM102 (`1` person, `2` non-person).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<String>,
+    pub entity_type: Option<Text>,
     /// NM103: organization or family name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_name: Option<String>,
+    pub entity_name: Option<Text>,
     /// NM104.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_first_name: Option<String>,
+    pub entity_first_name: Option<Text>,
     /// NM108 identification code qualifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_identification: Option<String>,
+    pub entity_identification: Option<Text>,
     /// NM109.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entity_identification_value: Option<String>,
+    pub entity_identification_value: Option<Text>,
     /// N3/N4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
@@ -476,10 +477,10 @@ pub struct RelatedEntity {
     pub contact_information: Vec<Contact>,
     /// PRV01 provider code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_code: Option<String>,
+    pub provider_code: Option<Text>,
     /// PRV03 reference identification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_identification: Option<String>,
+    pub reference_identification: Option<Text>,
 }
 
 /// A rejection: an AAA segment at any level, or a 999/TA1 error, normalized.

@@ -7,7 +7,7 @@
 use payer_core::Phi;
 use payer_core::{
     Address, BenefitInformation, Communication, Contact, EligibilityRequest, MessageText,
-    ProcedureIdentifier, Reference, RelatedEntity,
+    ProcedureIdentifier, Reference, RelatedEntity, Text,
 };
 
 use crate::plan::{self, Accumulators};
@@ -88,9 +88,9 @@ pub(crate) fn active(
     let mut out = Vec::new();
     // Health benefit plan coverage, with the plan's name and the primary care provider.
     let mut plan_level = eb(loop_id, "1", &["30"]);
-    plan_level.coverage_level_code = Some("IND".to_owned());
-    plan_level.insurance_type_code = Some(plan::INSURANCE_TYPE.to_owned());
-    plan_level.plan_coverage = Some(plan::PLAN_NAME.to_owned());
+    plan_level.coverage_level_code = Some("IND".into());
+    plan_level.insurance_type_code = Some(plan::INSURANCE_TYPE.into());
+    plan_level.plan_coverage = Some(plan::PLAN_NAME.into());
     plan_level
         .additional_information
         .push(msg("SIMULATED RESPONSE FROM THE SANDBOX PAYER"));
@@ -104,12 +104,12 @@ pub(crate) fn active(
         medical.iter().cloned().partition(|t| auth(t) == "Y");
     if !free.is_empty() {
         let mut covered = eb_types(loop_id, "1", &free);
-        covered.auth_or_cert_indicator = Some("N".to_owned());
+        covered.auth_or_cert_indicator = Some("N".into());
         out.push(covered);
     }
     if !needs_auth.is_empty() {
         let mut covered = eb_types(loop_id, "1", &needs_auth);
-        covered.auth_or_cert_indicator = Some("Y".to_owned());
+        covered.auth_or_cert_indicator = Some("Y".into());
         covered.additional_information.push(msg(
             "PRIOR AUTHORIZATION REQUIRED, CALL UTILIZATION MANAGEMENT",
         ));
@@ -128,10 +128,10 @@ pub(crate) fn active(
         ] {
             if let Some(dollars) = copay {
                 let mut copay = eb_types(loop_id, "B", std::slice::from_ref(service));
-                copay.time_qualifier_code = Some("27".to_owned());
-                copay.benefit_amount = Some(dollars.to_string());
-                copay.auth_or_cert_indicator = Some(auth(service).to_owned());
-                copay.in_plan_network_indicator_code = Some(network(in_network));
+                copay.time_qualifier_code = Some("27".into());
+                copay.benefit_amount = Some(dollars.to_string().into());
+                copay.auth_or_cert_indicator = Some(auth(service).into());
+                copay.in_plan_network_indicator_code = Some(network(in_network).into());
                 if service == "98" && in_network {
                     copay
                         .additional_information
@@ -141,9 +141,9 @@ pub(crate) fn active(
             }
             if let Some(percent) = coinsurance {
                 let mut coins = eb_types(loop_id, "A", std::slice::from_ref(service));
-                coins.benefit_percent = Some(fraction(percent));
-                coins.auth_or_cert_indicator = Some(auth(service).to_owned());
-                coins.in_plan_network_indicator_code = Some(network(in_network));
+                coins.benefit_percent = Some(fraction(percent).into());
+                coins.auth_or_cert_indicator = Some(auth(service).into());
+                coins.in_plan_network_indicator_code = Some(network(in_network).into());
                 out.push(coins);
             }
         }
@@ -177,12 +177,12 @@ pub(crate) fn active(
     if let Some(procedure) = &request.encounter.procedure_code {
         let mut by_procedure = eb(loop_id, "1", &[]);
         by_procedure.composite_medical_procedure_identifier = Some(ProcedureIdentifier {
-            product_or_service_id_qualifier_code: procedure.qualifier.clone(),
-            procedure_code: procedure.code.clone(),
-            procedure_modifiers: procedure.modifiers.clone(),
+            product_or_service_id_qualifier_code: procedure.qualifier.as_str().into(),
+            procedure_code: procedure.code.as_str().into(),
+            procedure_modifiers: procedure.modifiers.iter().map(Text::from).collect(),
         });
         let auth_needed = variant == Variant::AuthRequired;
-        by_procedure.auth_or_cert_indicator = Some(if auth_needed { "Y" } else { "N" }.to_owned());
+        by_procedure.auth_or_cert_indicator = Some(if auth_needed { "Y" } else { "N" }.into());
         if auth_needed {
             by_procedure
                 .benefits_related_entities
@@ -200,9 +200,9 @@ pub(crate) fn inactive(request: &EligibilityRequest, loop_id: &str) -> Vec<Benef
         types.push("30".to_owned());
     }
     let mut inactive = eb_types(loop_id, "6", &types);
-    inactive.coverage_level_code = Some("IND".to_owned());
-    inactive.insurance_type_code = Some(plan::INSURANCE_TYPE.to_owned());
-    inactive.plan_coverage = Some(plan::PLAN_NAME.to_owned());
+    inactive.coverage_level_code = Some("IND".into());
+    inactive.insurance_type_code = Some(plan::INSURANCE_TYPE.into());
+    inactive.plan_coverage = Some(plan::PLAN_NAME.into());
     inactive
         .additional_information
         .push(msg("COVERAGE TERMINATED AT THE END OF THE LAST PLAN YEAR"));
@@ -220,10 +220,10 @@ fn accumulators(
         for (level, (total, remaining)) in ["IND", "FAM"].into_iter().zip(levels) {
             for (time, dollars) in [("23", total), ("29", remaining)] {
                 let mut benefit = eb_types(loop_id, code, types);
-                benefit.coverage_level_code = Some(level.to_owned());
-                benefit.time_qualifier_code = Some(time.to_owned());
-                benefit.benefit_amount = Some(dollars.to_string());
-                benefit.in_plan_network_indicator_code = Some(network(in_network));
+                benefit.coverage_level_code = Some(level.into());
+                benefit.time_qualifier_code = Some(time.into());
+                benefit.benefit_amount = Some(dollars.to_string().into());
+                benefit.in_plan_network_indicator_code = Some(network(in_network).into());
                 out.push(benefit);
             }
         }
@@ -232,30 +232,30 @@ fn accumulators(
 
 fn carve_out_pbm(loop_id: &str, types: &[String]) -> BenefitInformation {
     let mut other = eb_types(loop_id, "R", types);
-    other.coverage_level_code = Some("IND".to_owned());
+    other.coverage_level_code = Some("IND".into());
     other.benefits_additional_information = vec![
         Reference {
-            qualifier_code: "N6".to_owned(),
+            qualifier_code: "N6".into(),
             qualifier: None,
             value: Phi::new(plan::PBM_PCN.to_owned()),
-            description: Some("RX PCN".to_owned()),
+            description: Some("RX PCN".into()),
         },
         Reference {
-            qualifier_code: "6P".to_owned(),
+            qualifier_code: "6P".into(),
             qualifier: None,
             value: Phi::new(plan::PBM_GROUP.to_owned()),
-            description: Some("RX GROUP".to_owned()),
+            description: Some("RX GROUP".into()),
         },
     ];
     other.additional_information.push(msg(
         "PHARMACY BENEFITS ADMINISTERED BY THE PHARMACY BENEFIT MANAGER",
     ));
     other.benefits_related_entities.push(RelatedEntity {
-        entity_identifier_code: "PR".to_owned(),
-        entity_type: Some("2".to_owned()),
-        entity_name: Some(plan::PBM_NAME.to_owned()),
-        entity_identification: Some("PI".to_owned()),
-        entity_identification_value: Some(plan::PBM_BIN.to_owned()),
+        entity_identifier_code: "PR".into(),
+        entity_type: Some("2".into()),
+        entity_name: Some(plan::PBM_NAME.into()),
+        entity_identification: Some("PI".into()),
+        entity_identification_value: Some(plan::PBM_BIN.into()),
         contact_information: vec![contact("PHARMACY HELP DESK", plan::PBM_PHONE)],
         ..RelatedEntity::default()
     });
@@ -264,12 +264,12 @@ fn carve_out_pbm(loop_id: &str, types: &[String]) -> BenefitInformation {
 
 fn primary_care_provider() -> RelatedEntity {
     RelatedEntity {
-        entity_identifier_code: "P3".to_owned(),
-        entity_type: Some("1".to_owned()),
-        entity_name: Some(plan::PCP_LAST_NAME.to_owned()),
-        entity_first_name: Some(plan::PCP_FIRST_NAME.to_owned()),
-        entity_identification: Some("XX".to_owned()),
-        entity_identification_value: Some(plan::PCP_NPI.to_owned()),
+        entity_identifier_code: "P3".into(),
+        entity_type: Some("1".into()),
+        entity_name: Some(plan::PCP_LAST_NAME.into()),
+        entity_first_name: Some(plan::PCP_FIRST_NAME.into()),
+        entity_identification: Some("XX".into()),
+        entity_identification_value: Some(plan::PCP_NPI.into()),
         address: Some(Address {
             address1: Some("100 MAIN STREET".to_owned()),
             city: Some("SPRINGFIELD".to_owned()),
@@ -284,9 +284,9 @@ fn primary_care_provider() -> RelatedEntity {
 
 fn utilization_management() -> RelatedEntity {
     RelatedEntity {
-        entity_identifier_code: "X3".to_owned(),
-        entity_type: Some("2".to_owned()),
-        entity_name: Some(plan::UM_NAME.to_owned()),
+        entity_identifier_code: "X3".into(),
+        entity_type: Some("2".into()),
+        entity_name: Some(plan::UM_NAME.into()),
         contact_information: vec![contact("PRIOR AUTHORIZATION", plan::UM_PHONE)],
         ..RelatedEntity::default()
     }
@@ -304,25 +304,25 @@ fn contact(name: &str, phone: &str) -> Contact {
 
 fn eb(loop_id: &str, code: &str, types: &[&str]) -> BenefitInformation {
     BenefitInformation {
-        loop_id: loop_id.to_owned(),
-        code: code.to_owned(),
-        service_type_codes: types.iter().map(|t| (*t).to_owned()).collect(),
+        loop_id: loop_id.into(),
+        code: code.into(),
+        service_type_codes: types.iter().map(|t| Text::from(*t)).collect(),
         ..BenefitInformation::default()
     }
 }
 
 fn eb_types(loop_id: &str, code: &str, types: &[String]) -> BenefitInformation {
     BenefitInformation {
-        loop_id: loop_id.to_owned(),
-        code: code.to_owned(),
-        service_type_codes: types.to_vec(),
+        loop_id: loop_id.into(),
+        code: code.into(),
+        service_type_codes: types.iter().map(Text::from).collect(),
         ..BenefitInformation::default()
     }
 }
 
 fn msg(text: &str) -> MessageText {
     MessageText {
-        description: text.to_owned(),
+        description: text.into(),
     }
 }
 

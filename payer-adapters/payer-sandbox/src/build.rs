@@ -132,10 +132,10 @@ fn provider_info(request: &EligibilityRequest) -> ProviderInfo {
 
 fn plan_information() -> PlanInformation {
     let reference = |code: &str, value: &str, description: &str| Reference {
-        qualifier_code: code.to_owned(),
+        qualifier_code: code.into(),
         qualifier: None,
         value: Phi::new(value.to_owned()),
-        description: Some(description.to_owned()),
+        description: Some(description.into()),
     };
     PlanInformation {
         group_number: Some(plan::GROUP_NUMBER.to_owned()),
@@ -153,9 +153,9 @@ fn plan_information() -> PlanInformation {
 /// DTP*346 (plan begin) and DTP*347 (plan end) for a calendar plan year.
 fn plan_dates(year: i32) -> Vec<DateInformation> {
     let date = |code: &str, month: u32, day: u32| DateInformation {
-        qualifier_code: code.to_owned(),
+        qualifier_code: code.into(),
         qualifier: None,
-        date: format!("{year:04}{month:02}{day:02}"),
+        date: format!("{year:04}{month:02}{day:02}").into(),
         end_date: None,
     };
     vec![date("346", 1, 1), date("347", 12, 31)]

@@ -150,7 +150,7 @@ fn full_subscriber_loops() {
             procedure.procedure_code.as_str(),
             procedure.procedure_modifiers.as_slice()
         ),
-        ("99214", &["25".to_string()][..])
+        ("99214", &["25".into()][..])
     );
 }
 

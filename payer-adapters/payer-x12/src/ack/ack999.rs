@@ -13,7 +13,7 @@ const TRANSIENT_SET_CODES: [&str; 1] = ["10"];
 const TRANSIENT_GROUP_CODES: [&str; 1] = ["12"];
 
 /// Decodes the body of a 999 (after its ST) up to its SE.
-pub(crate) fn decode_999(reader: &mut SetReader<'_, '_>) -> Result<AckOutcome, X12Error> {
+pub(crate) fn decode_999(reader: &mut SetReader<'_>) -> Result<AckOutcome, X12Error> {
     let mut rejected: Vec<PayerErrorInfo> = Vec::new();
     // Errors of the current AK2 set, kept until its IK5 says whether it was rejected.
     let mut pending: Vec<PayerErrorInfo> = Vec::new();

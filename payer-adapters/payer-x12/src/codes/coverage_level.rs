@@ -2,16 +2,16 @@
 
 /// The name of an EB02 code, or `None` when the code is not in the 005010X279A1 list.
 pub fn coverage_level_name(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "CHD" => "Children Only",
-        "DEP" => "Dependents Only",
-        "ECH" => "Employee and Children",
-        "EMP" => "Employee Only",
-        "ESP" => "Employee and Spouse",
-        "FAM" => "Family",
-        "IND" => "Individual",
-        "SPC" => "Spouse and Children",
-        "SPO" => "Spouse Only",
+    Some(match code.as_bytes() {
+        b"CHD" => "Children Only",
+        b"DEP" => "Dependents Only",
+        b"ECH" => "Employee and Children",
+        b"EMP" => "Employee Only",
+        b"ESP" => "Employee and Spouse",
+        b"FAM" => "Family",
+        b"IND" => "Individual",
+        b"SPC" => "Spouse and Children",
+        b"SPO" => "Spouse Only",
         _ => return None,
     })
 }

@@ -2,10 +2,10 @@
 
 /// The name of a DMG03 code (`M`, `F`, `U`), or `None` for anything else.
 pub fn gender_name(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "M" => "Male",
-        "F" => "Female",
-        "U" => "Unknown",
+    Some(match code.as_bytes() {
+        b"M" => "Male",
+        b"F" => "Female",
+        b"U" => "Unknown",
         _ => return None,
     })
 }

@@ -2,11 +2,11 @@
 
 /// The name of an EB12 code (`Y`, `N`, `W`, `U`), or `None` for anything else.
 pub fn network_indicator_name(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "Y" => "In Plan-Network",
-        "N" => "Out of Plan-Network",
-        "W" => "Not Applicable",
-        "U" => "Unknown",
+    Some(match code.as_bytes() {
+        b"Y" => "In Plan-Network",
+        b"N" => "Out of Plan-Network",
+        b"W" => "Not Applicable",
+        b"U" => "Unknown",
         _ => return None,
     })
 }

@@ -1,4 +1,8 @@
 //! [`SetReader`]: the segments of one transaction set, from after its ST to its SE, with the SE checked.
+//!
+//! The set is read ahead once, into a buffer of tagged segments, when the reader is made: the decoders then walk
+//! the buffer, and can ask what is still to come ([`SetReader::benefits_ahead`], to size the benefit list of a
+//! subscriber exactly instead of growing and copying it).
 use std::iter::Peekable;
 
 use payer_core::Warning;
@@ -7,24 +11,63 @@ use super::{warning, Tag};
 use crate::tokenizer::{Segment, Segments};
 
 /// Reads the segments of one transaction set, from after its ST to its SE, checking the SE.
-pub(crate) struct SetReader<'s, 'a> {
-    segs: &'s mut Peekable<Segments<'a>>,
+pub(crate) struct SetReader<'a> {
     st: Segment<'a>,
-    count: usize,
-    done: bool,
-    lowercase_warned: bool,
+    /// The set's segments after the ST, without the SE.
+    body: Vec<(Tag, Segment<'a>)>,
+    /// The next segment of `body` to hand out.
+    next: usize,
+    /// Warnings about the set's envelope, handed over to `warnings` once the set has been read.
+    trailer_warnings: Vec<Warning>,
     /// Envelope warnings about this transaction set (SE count and control number, missing SE).
     pub(crate) warnings: Vec<Warning>,
 }
 
-impl<'s, 'a> SetReader<'s, 'a> {
-    pub(super) fn new(st: Segment<'a>, segs: &'s mut Peekable<Segments<'a>>) -> Self {
+impl<'a> SetReader<'a> {
+    /// Reads the set that `st` opens from `segs`, up to and including its SE (or up to the next envelope
+    /// segment, or the end of the input, when the SE is missing).
+    pub(super) fn new(st: Segment<'a>, segs: &mut Peekable<Segments<'a>>) -> Self {
+        let mut body = Vec::new();
+        let mut trailer_warnings = Vec::new();
+        let mut lowercase_warned = false;
+        loop {
+            let Some(seg) = segs.peek().copied() else {
+                trailer_warnings.push(warning(
+                    "missing-trailer",
+                    "the input ends before the SE of this transaction set",
+                    &st,
+                ));
+                break;
+            };
+            let tag = Tag::of(seg.id());
+            if tag.ends_set() {
+                trailer_warnings.push(warning(
+                    "missing-trailer",
+                    "the transaction set has no SE",
+                    &st,
+                ));
+                break;
+            }
+            segs.next();
+            if !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
+                lowercase_warned = true;
+                trailer_warnings.push(warning(
+                    "lowercase-segment-id",
+                    "segment ids should be uppercase",
+                    &seg,
+                ));
+            }
+            if tag == Tag::Se {
+                check_se(&st, &seg, body.len() + 2, &mut trailer_warnings);
+                break;
+            }
+            body.push((tag, seg));
+        }
         SetReader {
-            segs,
             st,
-            count: 1,
-            done: false,
-            lowercase_warned: false,
+            body,
+            next: 0,
+            trailer_warnings,
             warnings: Vec::new(),
         }
     }
@@ -34,46 +77,14 @@ impl<'s, 'a> SetReader<'s, 'a> {
         self.st
     }
 
-    /// The next segment of the set, or `None` at its end (SE consumed and checked, or a missing SE reported).
+    /// The next segment of the set, or `None` at its end (the SE's checks then join [`SetReader::warnings`]).
     pub(crate) fn next_segment(&mut self) -> Option<(Tag, Segment<'a>)> {
-        if self.done {
-            return None;
+        let next = self.body.get(self.next).copied();
+        match next {
+            Some(_) => self.next += 1,
+            None => self.warnings.append(&mut self.trailer_warnings),
         }
-        let Some(seg) = self.segs.peek().copied() else {
-            self.done = true;
-            self.warnings.push(warning(
-                "missing-trailer",
-                "the input ends before the SE of this transaction set",
-                &self.st,
-            ));
-            return None;
-        };
-        let tag = Tag::of(seg.id());
-        if tag.ends_set() {
-            self.done = true;
-            self.warnings.push(warning(
-                "missing-trailer",
-                "the transaction set has no SE",
-                &self.st,
-            ));
-            return None;
-        }
-        self.segs.next();
-        self.count += 1;
-        if !self.lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
-            self.lowercase_warned = true;
-            self.warnings.push(warning(
-                "lowercase-segment-id",
-                "segment ids should be uppercase",
-                &seg,
-            ));
-        }
-        if tag == Tag::Se {
-            self.done = true;
-            self.check_se(&seg);
-            return None;
-        }
-        Some((tag, seg))
+        next
     }
 
     /// Skips the rest of the set.
@@ -81,24 +92,34 @@ impl<'s, 'a> SetReader<'s, 'a> {
         while self.next_segment().is_some() {}
     }
 
-    fn check_se(&mut self, se: &Segment<'a>) {
-        let declared = se.element(1).and_then(|v| v.parse::<usize>().ok());
-        if declared != Some(self.count) {
-            self.warnings.push(warning(
-                "segment-count-mismatch",
-                format!(
-                    "SE01 does not match the {} segments of the transaction set",
-                    self.count
-                ),
-                se,
-            ));
-        }
-        if se.element(2) != self.st.element(2) {
-            self.warnings.push(warning(
-                "control-number-mismatch",
-                "SE02 does not match ST02",
-                se,
-            ));
-        }
+    /// How many EB segments come before the next subscriber level (an HL whose HL03 is `22`) or the end of the
+    /// set. Each subscriber scans only its own segments, so asking once per subscriber stays linear.
+    pub(crate) fn benefits_ahead(&self) -> usize {
+        self.body
+            .get(self.next..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|(tag, seg)| *tag != Tag::Hl || seg.element(3) != Some("22"))
+            .filter(|(tag, _)| *tag == Tag::Eb)
+            .count()
+    }
+}
+
+/// Checks SE01 (the set's segment count, ST and SE included) and SE02 (ST02 repeated).
+fn check_se(st: &Segment<'_>, se: &Segment<'_>, count: usize, warnings: &mut Vec<Warning>) {
+    let declared = se.element(1).and_then(|v| v.parse::<usize>().ok());
+    if declared != Some(count) {
+        warnings.push(warning(
+            "segment-count-mismatch",
+            format!("SE01 does not match the {count} segments of the transaction set"),
+            se,
+        ));
+    }
+    if se.element(2) != st.element(2) {
+        warnings.push(warning(
+            "control-number-mismatch",
+            "SE02 does not match ST02",
+            se,
+        ));
     }
 }

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use payer_core::{
     Accumulator, Amounts, BenefitInformation, Coverage, CoverageStatus, DateInformation,
-    EligibilityResponse, NetworkBenefits, ServiceCoverage,
+    EligibilityResponse, NetworkBenefits, ServiceCoverage, Text,
 };
 use rust_decimal::Decimal;
 
@@ -73,7 +73,8 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
             response
                 .plan_information
                 .as_ref()
-                .and_then(|p| p.plan_description.clone())
+                .and_then(|p| p.plan_description.as_deref())
+                .map(Text::new)
         });
     let (mut plan_begin, mut plan_end) = plan_dates(&response.plan_date_information);
     if plan_begin.is_none() && plan_end.is_none() {
@@ -85,7 +86,7 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
     // Service type code -> index in `services`, so that many codes cost no quadratic search.
     let mut index: HashMap<&str, usize> = HashMap::new();
     for benefit in benefits {
-        let codes = benefit.service_type_codes.iter().map(String::as_str);
+        let codes = benefit.service_type_codes.iter().map(Text::as_str);
         let codes = codes.chain(benefit.service_type_codes.is_empty().then_some(HEALTH_PLAN));
         for code in codes {
             let at = *index.entry(code).or_insert_with(|| {
@@ -166,8 +167,8 @@ impl ServiceBuilder {
     fn new(code: &str) -> Self {
         ServiceBuilder {
             coverage: ServiceCoverage {
-                service_type_code: code.to_string(),
-                service_type: codes::service_type_name(code).map(str::to_string),
+                service_type_code: Text::new(code),
+                service_type: codes::service_type_name(code).map(Text::from_static),
                 ..ServiceCoverage::default()
             },
             slots: [Slot {
@@ -204,11 +205,7 @@ impl ServiceBuilder {
 
     fn add_amounts(&mut self, net: usize, b: &BenefitInformation) {
         let network = network(&mut self.coverage, net);
-        let amount = || {
-            b.benefit_amount
-                .as_deref()
-                .and_then(|v| v.parse::<Decimal>().ok())
-        };
+        let amount = || b.benefit_amount.as_deref().and_then(parse_decimal);
         match b.code.as_str() {
             "B" if network.copay.is_none() => network.copay = amount(),
             "A" if network.coinsurance_percent.is_none() => {
@@ -262,9 +259,22 @@ fn amounts(network: &mut NetworkBenefits, kind: usize, family: bool) -> &mut Amo
     }
 }
 
+/// Parses a number as X12 sends it. Plain `2500`, `12.50` or `.2` are read without the general parser, to the
+/// same value and scale; anything else goes through it.
+pub(super) fn parse_decimal(v: &str) -> Option<Decimal> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = || int.bytes().chain(frac.bytes());
+    if (1..=18).contains(&(int.len() + frac.len())) && digits().all(|b| b.is_ascii_digit()) {
+        let mantissa = digits().fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
+        let scale = u32::try_from(frac.len()).ok()?;
+        return Decimal::try_new(mantissa, scale).ok();
+    }
+    v.parse().ok()
+}
+
 /// EB08 as a percent: `.2` is 20; a value above 1 is taken to be a percent already.
 fn percent(v: &str) -> Option<Decimal> {
-    let fraction = v.parse::<Decimal>().ok()?;
+    let fraction = parse_decimal(v)?;
     Some(if fraction > Decimal::ONE {
         fraction
     } else {

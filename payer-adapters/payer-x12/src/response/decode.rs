@@ -30,12 +30,19 @@ pub(super) enum Level {
 
 /// Decodes one 271 transaction set, from after its ST to its SE.
 pub(crate) fn decode_transaction(
-    reader: &mut SetReader<'_, '_>,
+    reader: &mut SetReader<'_>,
 ) -> Result<Vec<EligibilityResponse>, X12Error> {
     let st = reader.st();
     let mut txn = Txn::new(st.element(2).unwrap_or_default().to_string());
     while let Some((tag, seg)) = reader.next_segment() {
         txn.segment(tag, &seg)?;
+        if tag == Tag::Hl && txn.level == Level::Subscriber {
+            // Sized once rather than grown: each growth would copy every benefit so far.
+            if let Some(cur) = txn.cur.as_mut() {
+                cur.benefits_information
+                    .reserve_exact(reader.benefits_ahead());
+            }
+        }
     }
     let set_warnings = std::mem::take(&mut reader.warnings);
     let mut responses = txn.finish();
@@ -389,12 +396,13 @@ impl Txn {
         self.in_benefit = true;
         self.in_entities = false;
         self.rank = 0;
-        let benefit = n::benefit(seg, self.loop_id())?;
-        if let Some(problem) = n::benefit_numbers_problem(&benefit) {
+        let loop_id = self.loop_id();
+        let problem = match self.cur.as_mut() {
+            Some(cur) => n::push_benefit(seg, loop_id, &mut cur.benefits_information)?,
+            None => None,
+        };
+        if let Some(problem) = problem {
             self.warn("invalid-number", problem, seg);
-        }
-        if let Some(cur) = self.cur.as_mut() {
-            cur.benefits_information.push(benefit);
         }
         Ok(())
     }

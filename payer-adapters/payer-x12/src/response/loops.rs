@@ -84,9 +84,8 @@ impl Txn {
             Tag::Per => entity.contact_information.push(n::contact(seg)),
             Tag::Prv => {
                 let [code, _, taxonomy] = seg.fields::<3>();
-                entity.provider_code = (!code.is_empty()).then(|| code.to_string());
-                entity.reference_identification =
-                    (!taxonomy.is_empty()).then(|| taxonomy.to_string());
+                entity.provider_code = (!code.is_empty()).then(|| code.into());
+                entity.reference_identification = (!taxonomy.is_empty()).then(|| taxonomy.into());
             }
             _ => self.unexpected(seg),
         }

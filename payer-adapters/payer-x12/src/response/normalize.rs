@@ -5,23 +5,30 @@
 use payer_core::{
     AdditionalInformation, Address, BenefitInformation, Communication, Contact, DateInformation,
     MessageText, PayerErrorInfo, PayerInfo, Phi, PlanInformation, PlanStatus, ProcedureIdentifier,
-    ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery,
+    ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery, Text,
 };
 
+use super::coverage::parse_decimal;
 use crate::codes;
 use crate::error::{X12Error, X12ErrorKind};
-use crate::tokenizer::Segment;
+use crate::tokenizer::{trim_spaces, Segment};
 
 fn opt(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A code or short value of the benefit model: inline, no allocation up to 24 bytes.
+fn text(value: &str) -> Option<Text> {
+    (!value.is_empty()).then(|| Text::new(value))
 }
 
 fn phi(value: &str) -> Option<Phi<String>> {
     opt(value).map(Phi::new)
 }
 
-fn name_of(value: &str, table: fn(&str) -> Option<&'static str>) -> Option<String> {
-    table(value).map(str::to_string)
+/// A code's name from its table, referenced rather than copied.
+fn name_of(value: &str, table: fn(&str) -> Option<&'static str>) -> Option<Text> {
+    table(value).map(Text::from_static)
 }
 
 fn invalid(seg: &Segment<'_>, index: usize, reason: &'static str) -> X12Error {
@@ -93,7 +100,7 @@ pub(crate) fn insured(seg: &Segment<'_>, member: &mut ResponseMember) {
     let [indicator, relation, ..] = f;
     member.insured_indicator = opt(indicator);
     member.relation_to_subscriber_code = opt(relation);
-    member.relation_to_subscriber = name_of(relation, codes::relationship_name);
+    member.relation_to_subscriber = codes::relationship_name(relation).map(str::to_string);
     member.birth_sequence_number = f.last().and_then(|v| opt(v));
 }
 
@@ -137,10 +144,10 @@ pub(crate) fn reference(seg: &Segment<'_>) -> Option<Reference> {
         return None;
     }
     Some(Reference {
-        qualifier_code: qualifier.to_string(),
+        qualifier_code: Text::new(qualifier),
         qualifier: name_of(qualifier, codes::reference_qualifier_name),
         value: Phi::new(value.to_string()),
-        description: opt(description),
+        description: text(description),
     })
 }
 
@@ -150,11 +157,11 @@ pub(crate) fn add_plan_reference(plan: &mut PlanInformation, r: Reference) {
     match r.qualifier_code.as_str() {
         "6P" => {
             plan.group_number = value();
-            plan.group_description = r.description.clone();
+            plan.group_description = r.description.as_deref().map(str::to_string);
         }
         "18" => {
             plan.plan_number = value();
-            plan.plan_description = r.description.clone();
+            plan.plan_description = r.description.as_deref().map(str::to_string);
         }
         "N6" => plan.plan_network_id = value(),
         "IG" => plan.policy_number = value(),
@@ -177,10 +184,10 @@ pub(crate) fn date(seg: &Segment<'_>) -> (Option<DateInformation>, Option<&'stat
     };
     let ok = is_ccyymmdd(date) && end_date.is_none_or(is_ccyymmdd);
     let info = DateInformation {
-        qualifier_code: qualifier.to_string(),
+        qualifier_code: Text::new(qualifier),
         qualifier: name_of(qualifier, codes::date_qualifier_name),
-        date: date.to_string(),
-        end_date: end_date.map(str::to_string),
+        date: Text::new(date),
+        end_date: end_date.map(Text::new),
     };
     (
         Some(info),
@@ -192,10 +199,21 @@ fn is_ccyymmdd(v: &str) -> bool {
     v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// EB: one benefit. EB01 is required: a benefit without its kind has no meaning.
-pub(crate) fn benefit(seg: &Segment<'_>, loop_id: &str) -> Result<BenefitInformation, X12Error> {
-    let [code, level, _, insurance, plan, period, amount, percent, qty_qualifier, quantity, auth, network] =
-        seg.fields::<12>();
+/// EB: one benefit, appended to `list`; `Ok(Some(reason))` when EB07, EB08 or EB10 is not a number, as X12
+/// requires (the value is kept as sent, for a warning). EB01 is required: a benefit without its kind has no
+/// meaning.
+///
+/// The benefit is filled in place at the end of the list: a `BenefitInformation` is about 700 bytes, and
+/// building it apart and moving it in cost more than filling it.
+pub(crate) fn push_benefit(
+    seg: &Segment<'_>,
+    loop_id: &'static str,
+    list: &mut Vec<BenefitInformation>,
+) -> Result<Option<&'static str>, X12Error> {
+    let raw = seg.raw_fields::<13>();
+    let [code, level, _, insurance, plan, period, amount, percent, qty_qualifier, quantity, auth, network, _] =
+        raw.map(trim_spaces);
+    let [_, _, services, .., procedure] = raw;
     if code.is_empty() {
         return Err(invalid(
             seg,
@@ -203,67 +221,52 @@ pub(crate) fn benefit(seg: &Segment<'_>, loop_id: &str) -> Result<BenefitInforma
             "EB01 (eligibility or benefit information code) is required",
         ));
     }
-    let service_type_codes: Vec<String> = seg.repetitions(3).map(str::to_string).collect();
-    let service_types = service_type_codes
+    list.push(BenefitInformation::default());
+    let Some(b) = list.last_mut() else {
+        return Ok(None);
+    };
+    b.loop_id = Text::from_static(loop_id);
+    b.code = Text::new(code);
+    b.name = name_of(code, codes::eligibility_benefit_name);
+    b.coverage_level_code = text(level);
+    b.coverage_level = name_of(level, codes::coverage_level_name);
+    b.service_type_codes = seg.repetitions_of(services).map(Text::new).collect();
+    b.service_types = b
+        .service_type_codes
         .iter()
-        .map(|c| codes::service_type_name(c).map_or_else(|| c.clone(), str::to_string))
+        .map(|c| codes::service_type_name(c).map_or_else(|| c.clone(), Text::from_static))
         .collect();
-    let composite = seg
-        .components(13)
-        .map(|c| c.trim_matches(' '))
-        .collect::<Vec<_>>();
-    let composite_medical_procedure_identifier = match composite.as_slice() {
-        [qualifier, code, modifiers @ ..] if !qualifier.is_empty() && !code.is_empty() => {
-            Some(ProcedureIdentifier {
-                product_or_service_id_qualifier_code: qualifier.to_string(),
-                procedure_code: code.to_string(),
-                procedure_modifiers: modifiers
-                    .iter()
+    b.insurance_type_code = text(insurance);
+    b.insurance_type = name_of(insurance, codes::insurance_type_name);
+    b.plan_coverage = text(plan);
+    b.time_qualifier_code = text(period);
+    b.time_qualifier = name_of(period, codes::time_period_name);
+    b.benefit_amount = text(amount);
+    b.benefit_percent = text(percent);
+    b.quantity_qualifier_code = text(qty_qualifier);
+    b.quantity_qualifier = name_of(qty_qualifier, codes::quantity_qualifier_name);
+    b.benefit_quantity = text(quantity);
+    b.auth_or_cert_indicator = text(auth);
+    b.in_plan_network_indicator_code = text(network);
+    b.in_plan_network_indicator = name_of(network, codes::network_indicator_name);
+    let mut parts = seg.components_of(procedure).map(trim_spaces);
+    if let (Some(qualifier), Some(code)) = (parts.next(), parts.next()) {
+        if !qualifier.is_empty() && !code.is_empty() {
+            b.composite_medical_procedure_identifier = Some(ProcedureIdentifier {
+                product_or_service_id_qualifier_code: Text::new(qualifier),
+                procedure_code: Text::new(code),
+                procedure_modifiers: parts
                     .take(4)
                     .filter(|m| !m.is_empty())
-                    .map(|m| m.to_string())
+                    .map(Text::new)
                     .collect(),
-            })
+            });
         }
-        _ => None,
-    };
-    Ok(BenefitInformation {
-        loop_id: loop_id.to_string(),
-        code: code.to_string(),
-        name: name_of(code, codes::eligibility_benefit_name),
-        coverage_level_code: opt(level),
-        coverage_level: name_of(level, codes::coverage_level_name),
-        service_type_codes,
-        service_types,
-        insurance_type_code: opt(insurance),
-        insurance_type: name_of(insurance, codes::insurance_type_name),
-        plan_coverage: opt(plan),
-        time_qualifier_code: opt(period),
-        time_qualifier: name_of(period, codes::time_period_name),
-        benefit_amount: opt(amount),
-        benefit_percent: opt(percent),
-        quantity_qualifier_code: opt(qty_qualifier),
-        quantity_qualifier: name_of(qty_qualifier, codes::quantity_qualifier_name),
-        benefit_quantity: opt(quantity),
-        auth_or_cert_indicator: opt(auth),
-        in_plan_network_indicator_code: opt(network),
-        in_plan_network_indicator: name_of(network, codes::network_indicator_name),
-        composite_medical_procedure_identifier,
-        ..BenefitInformation::default()
-    })
-}
-
-/// Whether EB07, EB08 and EB10 are numbers, as X12 requires; `Some(reason)` when one is not.
-pub(crate) fn benefit_numbers_problem(b: &BenefitInformation) -> Option<&'static str> {
-    let bad = |v: &Option<String>| {
-        v.as_deref()
-            .is_some_and(|v| v.parse::<rust_decimal::Decimal>().is_err())
-    };
-    if bad(&b.benefit_amount) || bad(&b.benefit_percent) || bad(&b.benefit_quantity) {
-        Some("EB07, EB08 or EB10 is not a number")
-    } else {
-        None
     }
+    let numbers_ok = [amount, percent, quantity]
+        .into_iter()
+        .all(|v| v.is_empty() || parse_decimal(v).is_some());
+    Ok((!numbers_ok).then_some("EB07, EB08 or EB10 is not a number"))
 }
 
 /// The plan status entry of an EB whose EB01 is `1`-`8`.
@@ -284,32 +287,32 @@ pub(crate) fn plan_status(b: &BenefitInformation) -> Option<PlanStatus> {
 pub(crate) fn service_delivery(seg: &Segment<'_>) -> ServiceDelivery {
     let [q, quantity, unit, modulus, period, periods, frequency, pattern] = seg.fields::<8>();
     ServiceDelivery {
-        quantity_qualifier_code: opt(q),
-        quantity: opt(quantity),
-        unit_for_measurement_code: opt(unit),
-        sample_selection_modulus: opt(modulus),
-        time_period_qualifier_code: opt(period),
-        number_of_periods: opt(periods),
-        delivery_frequency_code: opt(frequency),
-        delivery_pattern_time_code: opt(pattern),
+        quantity_qualifier_code: text(q),
+        quantity: text(quantity),
+        unit_for_measurement_code: text(unit),
+        sample_selection_modulus: text(modulus),
+        time_period_qualifier_code: text(period),
+        number_of_periods: text(periods),
+        delivery_frequency_code: text(frequency),
+        delivery_pattern_time_code: text(pattern),
     }
 }
 
 /// MSG: free-form text; `None` when empty.
 pub(crate) fn message(seg: &Segment<'_>) -> Option<MessageText> {
     seg.element(1).map(|d| MessageText {
-        description: d.to_string(),
+        description: Text::new(d),
     })
 }
 
 /// III: additional eligibility information.
 pub(crate) fn additional_information(seg: &Segment<'_>) -> AdditionalInformation {
-    let [qualifier, code, category, text] = seg.fields::<4>();
+    let [qualifier, code, category, free_text] = seg.fields::<4>();
     AdditionalInformation {
-        code_list_qualifier_code: opt(qualifier),
-        industry_code: opt(code),
-        code_category: opt(category),
-        injured_body_part_name: opt(text),
+        code_list_qualifier_code: text(qualifier),
+        industry_code: text(code),
+        code_category: text(category),
+        injured_body_part_name: text(free_text),
     }
 }
 
@@ -317,13 +320,13 @@ pub(crate) fn additional_information(seg: &Segment<'_>) -> AdditionalInformation
 pub(crate) fn related_entity(seg: &Segment<'_>) -> RelatedEntity {
     let [code, kind, name, first, _, _, _, qualifier, id] = seg.fields::<9>();
     RelatedEntity {
-        entity_identifier_code: code.to_string(),
+        entity_identifier_code: Text::new(code),
         entity_identifier: name_of(code, codes::entity_identifier_name),
-        entity_type: opt(kind),
-        entity_name: opt(name),
-        entity_first_name: opt(first),
-        entity_identification: opt(qualifier),
-        entity_identification_value: opt(id),
+        entity_type: text(kind),
+        entity_name: text(name),
+        entity_first_name: text(first),
+        entity_identification: text(qualifier),
+        entity_identification_value: text(id),
         ..RelatedEntity::default()
     }
 }
@@ -342,7 +345,7 @@ pub(crate) fn rejection(seg: &Segment<'_>, loop_id: &str) -> Result<PayerErrorIn
             |r| r.description.to_string(),
         ),
         followup_action_code: opt(followup),
-        followup_action: name_of(followup, codes::followup_action_name),
+        followup_action: codes::followup_action_name(followup).map(str::to_string),
         location: loop_id.to_string(),
         possible_resolutions: known.map(|r| r.possible_resolution.to_string()),
         retryable: known.is_some_and(|r| r.retryable),

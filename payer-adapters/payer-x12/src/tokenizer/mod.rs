@@ -30,6 +30,7 @@ mod tests;
 use memchr::{memchr, memmem};
 
 pub use isa::Delimiters;
+pub(crate) use segment::trim_spaces;
 pub use segment::{Segment, Split};
 
 use crate::error::{X12Error, X12ErrorKind};
@@ -175,7 +176,8 @@ impl<'a> Iterator for Segments<'a> {
                 continue;
             }
             self.index += 1;
-            let (id, data) = match memchr(d.element, raw.as_bytes()) {
+            // The id is two or three bytes: a scan finds its end sooner than a `memchr` call.
+            let (id, data) = match raw.bytes().position(|b| b == d.element) {
                 Some(at) => (
                     raw.get(..at).unwrap_or(""),
                     Some(raw.get(at + 1..).unwrap_or("")),

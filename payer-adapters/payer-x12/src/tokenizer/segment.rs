@@ -1,9 +1,10 @@
 //! [`Segment`]: one X12 segment borrowed from the input, with element, repetition and component access.
 //!
 //! Nothing is allocated: a segment is its id, the text after the id's separator and the delimiters; elements are
-//! found with `memchr` when asked for. Element numbers are 1-based as in the implementation guides (`EB03` is
+//! found when asked for, by a byte scan (elements are short: a scan beats a `memchr` call per element), and
+//! [`Segment::fields`] finds the first `N` in one pass. Element numbers are 1-based as in the implementation guides (`EB03` is
 //! `element(3)`). Values are trimmed of surrounding spaces; [`Segment::raw_element`] gives them as sent.
-use memchr::{memchr, memchr_iter};
+use memchr::memchr_iter;
 
 use super::isa::Delimiters;
 
@@ -76,20 +77,43 @@ impl<'a> Segment<'a> {
             .filter(|v| !v.is_empty())
     }
 
-    /// Elements 1 to `N` in one pass, trimmed; `""` where absent or empty.
-    pub fn fields<const N: usize>(&self) -> [&'a str; N] {
+    /// Elements 1 to `N` in one pass, as sent; `""` where absent.
+    pub fn raw_fields<const N: usize>(&self) -> [&'a str; N] {
         let mut out = [""; N];
-        for (slot, value) in out.iter_mut().zip(self.elements()) {
-            *slot = trim_spaces(value);
+        let Some(data) = self.data else {
+            return out;
+        };
+        let sep = self.delimiters.element;
+        let mut slots = out.iter_mut();
+        let mut start = 0;
+        for (at, _) in data.bytes().enumerate().filter(|&(_, b)| b == sep) {
+            let Some(slot) = slots.next() else {
+                return out;
+            };
+            // The separator is ASCII, so both ends fall on character boundaries.
+            *slot = data.get(start..at).unwrap_or("");
+            start = at + 1;
+        }
+        if let Some(slot) = slots.next() {
+            *slot = data.get(start..).unwrap_or("");
         }
         out
+    }
+
+    /// Elements 1 to `N` in one pass, trimmed; `""` where absent or empty.
+    pub fn fields<const N: usize>(&self) -> [&'a str; N] {
+        self.raw_fields::<N>().map(trim_spaces)
     }
 
     /// The repeated values of element `n` (split on the repetition separator), trimmed, empty ones skipped.
     ///
     /// When the interchange declares no repetition separator (004010 `U`), the element is one value.
     pub fn repetitions(&self, n: usize) -> impl Iterator<Item = &'a str> + 'a {
-        let value = self.raw_element(n).unwrap_or("");
+        self.repetitions_of(self.raw_element(n).unwrap_or(""))
+    }
+
+    /// [`Segment::repetitions`] of an element already in hand (from [`Segment::raw_fields`]).
+    pub fn repetitions_of(&self, value: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let split = match self.delimiters.repetition {
             Some(rep) => Split::new(value, rep),
             None => Split::whole(value),
@@ -101,9 +125,14 @@ impl<'a> Segment<'a> {
     /// component numbers stay right. Empty when the element is absent.
     pub fn components(&self, n: usize) -> Split<'a> {
         match self.raw_element(n) {
-            Some(value) => Split::new(value, self.delimiters.component),
+            Some(value) => self.components_of(value),
             None => Split::empty(),
         }
+    }
+
+    /// [`Segment::components`] of an element already in hand (from [`Segment::raw_fields`]).
+    pub fn components_of(&self, value: &'a str) -> Split<'a> {
+        Split::new(value, self.delimiters.component)
     }
 
     /// Component `k` (1-based) of element `n`, trimmed; `None` when absent or empty.
@@ -161,7 +190,7 @@ impl<'a> Iterator for Split<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match self.sep.and_then(|sep| memchr(sep, rest.as_bytes())) {
+        match self.sep.and_then(|sep| rest.bytes().position(|b| b == sep)) {
             Some(at) => {
                 // The separator is ASCII, so both slices fall on character boundaries.
                 self.rest = Some(rest.get(at + 1..).unwrap_or(""));

@@ -9,7 +9,7 @@ use proptest::option::of;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-use super::{address, code, contact, date_info, reference, text};
+use super::{address, code, contact, date_info, ot, reference, t, text, vt};
 
 fn entity() -> impl Strategy<Value = RelatedEntity> {
     (
@@ -30,17 +30,17 @@ fn entity() -> impl Strategy<Value = RelatedEntity> {
         .prop_map(
             |((id, kind, name, first), (qualifier, value, address, contacts), (prv, taxonomy))| {
                 RelatedEntity {
-                    entity_identifier_code: id,
+                    entity_identifier_code: t(id),
                     entity_identifier: None,
-                    entity_type: Some(kind),
-                    entity_name: name,
-                    entity_first_name: first,
-                    entity_identification: qualifier,
-                    entity_identification_value: value,
+                    entity_type: Some(t(kind)),
+                    entity_name: ot(name),
+                    entity_first_name: ot(first),
+                    entity_identification: ot(qualifier),
+                    entity_identification_value: ot(value),
                     address,
                     contact_information: contacts,
-                    provider_code: prv,
-                    reference_identification: taxonomy,
+                    provider_code: ot(prv),
+                    reference_identification: ot(taxonomy),
                 }
             },
         )
@@ -84,7 +84,9 @@ pub(crate) fn benefit(dependent_loop: bool) -> impl Strategy<Value = BenefitInfo
         vec(reference(), 0..2),
         vec(date_info(), 0..2),
         vec(
-            text().prop_map(|description| MessageText { description }),
+            text().prop_map(|description| MessageText {
+                description: t(description),
+            }),
             0..3,
         ),
         vec(
@@ -103,38 +105,38 @@ pub(crate) fn benefit(dependent_loop: bool) -> impl Strategy<Value = BenefitInfo
         let (amount, percent, qty_qualifier, quantity, auth, network, composite) = n;
         let (hsd, refs, dates, messages, iii, entities) = l;
         BenefitInformation {
-            loop_id: if dependent_loop { "2110D" } else { "2110C" }.to_owned(),
-            code,
-            coverage_level_code: level,
-            service_type_codes,
-            insurance_type_code: insurance,
-            plan_coverage,
-            time_qualifier_code: period,
-            benefit_amount: amount,
-            benefit_percent: percent,
-            quantity_qualifier_code: qty_qualifier,
-            benefit_quantity: quantity,
-            auth_or_cert_indicator: auth,
-            in_plan_network_indicator_code: network,
+            loop_id: if dependent_loop { "2110D" } else { "2110C" }.into(),
+            code: t(code),
+            coverage_level_code: ot(level),
+            service_type_codes: vt(service_type_codes),
+            insurance_type_code: ot(insurance),
+            plan_coverage: ot(plan_coverage),
+            time_qualifier_code: ot(period),
+            benefit_amount: ot(amount),
+            benefit_percent: ot(percent),
+            quantity_qualifier_code: ot(qty_qualifier),
+            benefit_quantity: ot(quantity),
+            auth_or_cert_indicator: ot(auth),
+            in_plan_network_indicator_code: ot(network),
             composite_medical_procedure_identifier: composite.map(|(q, c, m)| {
                 ProcedureIdentifier {
-                    product_or_service_id_qualifier_code: q,
-                    procedure_code: c,
-                    procedure_modifiers: m,
+                    product_or_service_id_qualifier_code: t(q),
+                    procedure_code: t(c),
+                    procedure_modifiers: vt(m),
                 }
             }),
             benefits_service_delivery: hsd
                 .into_iter()
                 .map(
                     |(q, qty, unit, modulus, period, periods, freq, pattern)| ServiceDelivery {
-                        quantity_qualifier_code: q,
-                        quantity: qty,
-                        unit_for_measurement_code: unit,
-                        sample_selection_modulus: modulus,
-                        time_period_qualifier_code: period,
-                        number_of_periods: periods,
-                        delivery_frequency_code: freq,
-                        delivery_pattern_time_code: pattern,
+                        quantity_qualifier_code: ot(q),
+                        quantity: ot(qty),
+                        unit_for_measurement_code: ot(unit),
+                        sample_selection_modulus: ot(modulus),
+                        time_period_qualifier_code: ot(period),
+                        number_of_periods: ot(periods),
+                        delivery_frequency_code: ot(freq),
+                        delivery_pattern_time_code: ot(pattern),
                     },
                 )
                 .collect(),
@@ -144,10 +146,10 @@ pub(crate) fn benefit(dependent_loop: bool) -> impl Strategy<Value = BenefitInfo
             eligibility_additional_information: iii
                 .into_iter()
                 .map(|(q, code, category, text)| AdditionalInformation {
-                    code_list_qualifier_code: q,
-                    industry_code: code,
-                    code_category: category,
-                    injured_body_part_name: text,
+                    code_list_qualifier_code: ot(q),
+                    industry_code: ot(code),
+                    code_category: ot(category),
+                    injured_body_part_name: ot(text),
                 })
                 .collect(),
             benefits_related_entities: entities,

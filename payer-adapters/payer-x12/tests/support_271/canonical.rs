@@ -2,8 +2,11 @@
 use payer_core::{EligibilityResponse, PayerErrorInfo, PlanStatus};
 use payer_x12::{codes, summarize};
 
-fn name_of(code: &Option<String>, table: fn(&str) -> Option<&'static str>) -> Option<String> {
-    code.as_deref().and_then(table).map(str::to_owned)
+fn name_of<T: From<&'static str>>(
+    code: &Option<impl AsRef<str>>,
+    table: fn(&str) -> Option<&'static str>,
+) -> Option<T> {
+    code.as_ref().and_then(|c| table(c.as_ref())).map(T::from)
 }
 
 /// The response as the decoder gives it back: derived fields computed, placements the 271 fixes applied.
@@ -22,16 +25,16 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
     if let Some(plan) = r.plan_information.as_mut() {
         for reference in &mut plan.references {
             reference.qualifier =
-                codes::reference_qualifier_name(&reference.qualifier_code).map(str::to_owned);
+                codes::reference_qualifier_name(&reference.qualifier_code).map(Into::into);
             let value = Some(reference.value.expose().clone());
             match reference.qualifier_code.as_str() {
                 "6P" => {
                     (plan.group_number, plan.group_description) =
-                        (value, reference.description.clone())
+                        (value, reference.description.as_deref().map(str::to_owned))
                 }
                 "18" => {
                     (plan.plan_number, plan.plan_description) =
-                        (value, reference.description.clone())
+                        (value, reference.description.as_deref().map(str::to_owned))
                 }
                 "N6" => plan.plan_network_id = value,
                 "IG" => plan.policy_number = value,
@@ -40,7 +43,7 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
         }
     }
     for date in r.plan_date_information.iter_mut() {
-        date.qualifier = codes::date_qualifier_name(&date.qualifier_code).map(str::to_owned);
+        date.qualifier = codes::date_qualifier_name(&date.qualifier_code).map(Into::into);
     }
     // 2110C benefits come before 2110D ones.
     let (c, d): (Vec<_>, Vec<_>) = r
@@ -49,12 +52,12 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
         .partition(|b| b.loop_id == "2110C");
     r.benefits_information = c.into_iter().chain(d).collect();
     for b in r.benefits_information.iter_mut() {
-        b.name = codes::eligibility_benefit_name(&b.code).map(str::to_owned);
+        b.name = codes::eligibility_benefit_name(&b.code).map(Into::into);
         b.coverage_level = name_of(&b.coverage_level_code, codes::coverage_level_name);
         b.service_types = b
             .service_type_codes
             .iter()
-            .map(|c| codes::service_type_name(c).map_or_else(|| c.clone(), str::to_owned))
+            .map(|c| codes::service_type_name(c).map_or_else(|| c.clone(), Into::into))
             .collect();
         b.insurance_type = name_of(&b.insurance_type_code, codes::insurance_type_name);
         b.time_qualifier = name_of(&b.time_qualifier_code, codes::time_period_name);
@@ -64,14 +67,14 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
             codes::network_indicator_name,
         );
         for r in b.benefits_additional_information.iter_mut() {
-            r.qualifier = codes::reference_qualifier_name(&r.qualifier_code).map(str::to_owned);
+            r.qualifier = codes::reference_qualifier_name(&r.qualifier_code).map(Into::into);
         }
         for d in b.benefits_date_information.iter_mut() {
-            d.qualifier = codes::date_qualifier_name(&d.qualifier_code).map(str::to_owned);
+            d.qualifier = codes::date_qualifier_name(&d.qualifier_code).map(Into::into);
         }
         for e in b.benefits_related_entities.iter_mut() {
             e.entity_identifier =
-                codes::entity_identifier_name(&e.entity_identifier_code).map(str::to_owned);
+                codes::entity_identifier_name(&e.entity_identifier_code).map(Into::into);
         }
     }
     // Errors in loop order; 2110 errors with no benefit to follow are filed under 2100.

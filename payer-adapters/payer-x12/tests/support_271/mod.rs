@@ -2,7 +2,7 @@
 //! `tests/roundtrip_271.rs`.
 use payer_core::{
     Address, Communication, Contact, DateInformation, EligibilityResponse, PayerErrorInfo,
-    PayerInfo, Phi, PlanInformation, ProviderInfo, Reference, ResponseMember,
+    PayerInfo, Phi, PlanInformation, ProviderInfo, Reference, ResponseMember, Text,
 };
 use payer_x12::codes::REJECT_REASON_CODES;
 use proptest::collection::vec;
@@ -15,6 +15,19 @@ mod canonical;
 
 use benefit::benefit;
 pub use canonical::canonical;
+
+/// A generated value as the model's [`Text`].
+pub(crate) fn t(value: String) -> Text {
+    value.into()
+}
+
+pub(crate) fn ot(value: Option<String>) -> Option<Text> {
+    value.map(Text::from)
+}
+
+pub(crate) fn vt(values: Vec<String>) -> Vec<Text> {
+    values.into_iter().map(Text::from).collect()
+}
 
 pub(crate) fn text() -> impl Strategy<Value = String> {
     "[A-Z0-9][A-Za-z0-9 .,&'|/-]{0,20}[A-Za-z0-9]|[A-Z]"
@@ -116,10 +129,10 @@ pub(crate) fn reference() -> impl Strategy<Value = Reference> {
         of(text()),
     )
         .prop_map(|(qualifier_code, value, description)| Reference {
-            qualifier_code,
+            qualifier_code: t(qualifier_code),
             qualifier: None,
             value: Phi::new(value),
-            description,
+            description: ot(description),
         })
 }
 
@@ -130,10 +143,10 @@ pub(crate) fn date_info() -> impl Strategy<Value = DateInformation> {
         of(ccyymmdd()),
     )
         .prop_map(|(qualifier_code, date, end_date)| DateInformation {
-            qualifier_code,
+            qualifier_code: t(qualifier_code),
             qualifier: None,
-            date,
-            end_date,
+            date: t(date),
+            end_date: ot(end_date),
         })
 }
 
