@@ -14,6 +14,8 @@ use crate::routes;
     paths(
         routes::eligibility::check,
         routes::eligibility::check_v3,
+        routes::discovery::discover,
+        routes::batch::batch,
         routes::payers::list,
         routes::payers::get,
         routes::health::healthz,
