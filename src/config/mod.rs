@@ -116,6 +116,6 @@ pub fn secret_from_env(variable: &str) -> Result<SecretString, String> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod resilience_tests;
+#[cfg(test)]
+mod tests;
