@@ -37,6 +37,7 @@ mod reference_qualifier;
 mod reject_reason;
 mod relationship;
 mod service_type;
+mod table;
 mod time_period;
 
 pub use coverage_level::{coverage_level_name, is_family_coverage_level};
@@ -54,6 +55,17 @@ pub use reject_reason::{reject_reason, RejectReason, REJECT_REASON_CODES};
 pub use relationship::relationship_name;
 pub use service_type::{is_service_type, service_type_name, SERVICE_TYPE_CODES};
 pub use time_period::time_period_name;
+
+pub(crate) use coverage_level::coverage_level_text;
+pub(crate) use date_qualifier::date_qualifier_text;
+pub(crate) use eligibility_benefit::eligibility_benefit_text;
+pub(crate) use entity_identifier::entity_identifier_text;
+pub(crate) use insurance_type::insurance_type_text;
+pub(crate) use network_indicator::network_indicator_text;
+pub(crate) use quantity_qualifier::quantity_qualifier_text;
+pub(crate) use reference_qualifier::reference_qualifier_text;
+pub(crate) use service_type::service_type_text;
+pub(crate) use time_period::time_period_text;
 
 #[cfg(test)]
 mod tests;

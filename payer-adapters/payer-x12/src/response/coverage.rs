@@ -85,14 +85,21 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
     let mut services: Vec<ServiceBuilder> = Vec::new();
     // Service type code -> index in `services`, so that many codes cost no quadratic search.
     let mut index: HashMap<&str, usize> = HashMap::new();
+    // Consecutive EBs are mostly about the same service (a deductible comes as eight EBs for `30`): the last
+    // code looked up is checked before hashing.
+    let mut last: Option<(&str, usize)> = None;
     for benefit in benefits {
         let codes = benefit.service_type_codes.iter().map(Text::as_str);
         let codes = codes.chain(benefit.service_type_codes.is_empty().then_some(HEALTH_PLAN));
         for code in codes {
-            let at = *index.entry(code).or_insert_with(|| {
-                services.push(ServiceBuilder::new(code));
-                services.len() - 1
-            });
+            let at = match last {
+                Some((seen, at)) if seen == code => at,
+                _ => *index.entry(code).or_insert_with(|| {
+                    services.push(ServiceBuilder::new(code));
+                    services.len() - 1
+                }),
+            };
+            last = Some((code, at));
             if let Some(service) = services.get_mut(at) {
                 service.add(benefit);
             }
@@ -165,10 +172,14 @@ struct Slot {
 
 impl ServiceBuilder {
     fn new(code: &str) -> Self {
+        let (service_type_code, service_type) = match codes::service_type_text(code) {
+            Some((code, name)) => (code, Some(name)),
+            None => (Text::new(code), None),
+        };
         ServiceBuilder {
             coverage: ServiceCoverage {
-                service_type_code: Text::new(code),
-                service_type: codes::service_type_name(code).map(Text::from_static),
+                service_type_code,
+                service_type,
                 ..ServiceCoverage::default()
             },
             slots: [Slot {

@@ -26,9 +26,15 @@ fn phi(value: &str) -> Option<Phi<String>> {
     opt(value).map(Phi::new)
 }
 
-/// A code's name from its table, referenced rather than copied.
-fn name_of(value: &str, table: fn(&str) -> Option<&'static str>) -> Option<Text> {
-    table(value).map(Text::from_static)
+/// A code and its name: the table's constants when the code is in it, else the code as sent and no name.
+fn coded(value: &str, table: fn(&str) -> Option<(Text, Text)>) -> (Option<Text>, Option<Text>) {
+    if value.is_empty() {
+        return (None, None);
+    }
+    match table(value) {
+        Some((code, name)) => (Some(code), Some(name)),
+        None => (Some(Text::new(value)), None),
+    }
 }
 
 fn invalid(seg: &Segment<'_>, index: usize, reason: &'static str) -> X12Error {
@@ -143,9 +149,10 @@ pub(crate) fn reference(seg: &Segment<'_>) -> Option<Reference> {
     if qualifier.is_empty() || value.is_empty() {
         return None;
     }
+    let (code, name) = coded(qualifier, codes::reference_qualifier_text);
     Some(Reference {
-        qualifier_code: Text::new(qualifier),
-        qualifier: name_of(qualifier, codes::reference_qualifier_name),
+        qualifier_code: code.unwrap_or_default(),
+        qualifier: name,
         value: Phi::new(value.to_string()),
         description: text(description),
     })
@@ -183,9 +190,10 @@ pub(crate) fn date(seg: &Segment<'_>) -> (Option<DateInformation>, Option<&'stat
         _ => (value, None),
     };
     let ok = is_ccyymmdd(date) && end_date.is_none_or(is_ccyymmdd);
+    let (code, name) = coded(qualifier, codes::date_qualifier_text);
     let info = DateInformation {
-        qualifier_code: Text::new(qualifier),
-        qualifier: name_of(qualifier, codes::date_qualifier_name),
+        qualifier_code: code.unwrap_or_default(),
+        qualifier: name,
         date: Text::new(date),
         end_date: end_date.map(Text::new),
     };
@@ -225,30 +233,37 @@ pub(crate) fn push_benefit(
     let Some(b) = list.last_mut() else {
         return Ok(None);
     };
-    b.loop_id = Text::from_static(loop_id);
-    b.code = Text::new(code);
-    b.name = name_of(code, codes::eligibility_benefit_name);
-    b.coverage_level_code = text(level);
-    b.coverage_level = name_of(level, codes::coverage_level_name);
-    b.service_type_codes = seg.repetitions_of(services).map(Text::new).collect();
-    b.service_types = b
-        .service_type_codes
-        .iter()
-        .map(|c| codes::service_type_name(c).map_or_else(|| c.clone(), Text::from_static))
-        .collect();
-    b.insurance_type_code = text(insurance);
-    b.insurance_type = name_of(insurance, codes::insurance_type_name);
+    b.loop_id = match loop_id {
+        // Constants: a `Text` made from a `&str` at run time costs a copy even when the string is static.
+        "2110C" => const { Text::from_static("2110C") },
+        "2110D" => const { Text::from_static("2110D") },
+        other => Text::from_static(other),
+    };
+    let (code_text, name) = coded(code, codes::eligibility_benefit_text);
+    b.code = code_text.unwrap_or_default();
+    b.name = name;
+    (b.coverage_level_code, b.coverage_level) = coded(level, codes::coverage_level_text);
+    for service in seg.repetitions_of(services) {
+        let (code, name) = match codes::service_type_text(service) {
+            Some(known) => known,
+            None => (Text::new(service), Text::new(service)),
+        };
+        b.service_type_codes.push(code);
+        b.service_types.push(name);
+    }
+    (b.insurance_type_code, b.insurance_type) = coded(insurance, codes::insurance_type_text);
     b.plan_coverage = text(plan);
-    b.time_qualifier_code = text(period);
-    b.time_qualifier = name_of(period, codes::time_period_name);
+    (b.time_qualifier_code, b.time_qualifier) = coded(period, codes::time_period_text);
     b.benefit_amount = text(amount);
     b.benefit_percent = text(percent);
-    b.quantity_qualifier_code = text(qty_qualifier);
-    b.quantity_qualifier = name_of(qty_qualifier, codes::quantity_qualifier_name);
+    (b.quantity_qualifier_code, b.quantity_qualifier) =
+        coded(qty_qualifier, codes::quantity_qualifier_text);
     b.benefit_quantity = text(quantity);
     b.auth_or_cert_indicator = text(auth);
-    b.in_plan_network_indicator_code = text(network);
-    b.in_plan_network_indicator = name_of(network, codes::network_indicator_name);
+    (
+        b.in_plan_network_indicator_code,
+        b.in_plan_network_indicator,
+    ) = coded(network, codes::network_indicator_text);
     let mut parts = seg.components_of(procedure).map(trim_spaces);
     if let (Some(qualifier), Some(code)) = (parts.next(), parts.next()) {
         if !qualifier.is_empty() && !code.is_empty() {
@@ -319,9 +334,10 @@ pub(crate) fn additional_information(seg: &Segment<'_>) -> AdditionalInformation
 /// 2120 NM1: a benefit-related entity.
 pub(crate) fn related_entity(seg: &Segment<'_>) -> RelatedEntity {
     let [code, kind, name, first, _, _, _, qualifier, id] = seg.fields::<9>();
+    let (entity_code, entity_name) = coded(code, codes::entity_identifier_text);
     RelatedEntity {
-        entity_identifier_code: Text::new(code),
-        entity_identifier: name_of(code, codes::entity_identifier_name),
+        entity_identifier_code: entity_code.unwrap_or_default(),
+        entity_identifier: entity_name,
         entity_type: text(kind),
         entity_name: text(name),
         entity_first_name: text(first),
