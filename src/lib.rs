@@ -9,13 +9,15 @@
 //! - [`telemetry`]: the log subscriber and the per-request trace id.
 //! - [`hardening`]: request limits (header size, JSON depth) and security headers on every response.
 //! - [`tls`]: HTTPS for the API (rustls), the certificate reloaded on SIGHUP.
-//! - [`auth`]: API keys (hashes in the config), per-client quotas, and the middleware that enforces them.
 //! - [`audit`]: the audit trail: one record per check (who, when, payer, a keyed hash of the member, outcome).
+//! - [`auth`]: API keys (hashes in the config), per-client quotas, and the middleware that enforces them.
 //! - [`metrics`]: the Prometheus series (registered in a registry passed in) and typed log-plus-metric events.
 //! - [`config`]: layered configuration (embedded defaults, operator file, `GATEWAY__*` environment), validated.
 //! - [`registry`]: the payer registry (ids, aliases, search).
 //! - [`router`]: from one check to one answer: payer resolution, cache, service-type splitting, deadline.
-//! - [`cache`]: the answer cache, keyed by an HMAC of the inquiry.
+//! - [`cache`]: the answer cache, keyed by an HMAC of the inquiry (in memory, or shared in Redis, encrypted).
+//! - [`fleet`]: the Redis a fleet of instances shares (cache, single-flight leases, rate limits), and how
+//!   the gateway keeps answering when it is down.
 //! - [`sandbox_server`]: the sandbox payer as a standalone HTTP server speaking the four real transports.
 //! - [`shutdown`]: graceful shutdown on SIGTERM: stop accepting, let in-flight checks finish, cancel the rest.
 //! - [`layers`]: wrappers around payer adapters (`Timed`; rate limits and breakers to come).
@@ -39,6 +41,8 @@ pub mod tls;
 
 pub mod cache;
 pub mod config;
+pub mod fleet;
+pub mod flight;
 pub mod layers;
 pub mod registry;
 pub mod router;

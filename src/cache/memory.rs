@@ -15,6 +15,8 @@ use super::{CacheKey, CachedEntry, EligibilityCache};
 #[derive(Clone)]
 pub struct InMemoryCache {
     entries: Cache<CacheKey, Stored>,
+    /// How long past its lifetime an entry is kept to be served stale.
+    stale_max_age: Duration,
 }
 
 /// An entry and the lifetime it was stored with.
@@ -30,13 +32,20 @@ struct PerEntryTtl;
 // === impl InMemoryCache ===
 
 impl InMemoryCache {
-    /// A cache holding at most `capacity` entries.
+    /// A cache holding at most `capacity` entries, dropping each at the end of its lifetime.
     pub fn new(capacity: u64) -> InMemoryCache {
+        InMemoryCache::with_stale(capacity, Duration::ZERO)
+    }
+
+    /// A cache holding at most `capacity` entries, each kept `stale_max_age` past its lifetime (returned by
+    /// `get`, not fresh) to be served when the payer cannot be asked.
+    pub fn with_stale(capacity: u64, stale_max_age: Duration) -> InMemoryCache {
         InMemoryCache {
             entries: Cache::builder()
                 .max_capacity(capacity)
                 .expire_after(PerEntryTtl)
                 .build(),
+            stale_max_age,
         }
     }
 
@@ -65,11 +74,13 @@ impl EligibilityCache for InMemoryCache {
         self.entries.get(key).await.map(|stored| stored.entry)
     }
 
-    async fn put(&self, key: CacheKey, entry: CachedEntry, ttl: Duration) {
+    async fn put(&self, key: CacheKey, mut entry: CachedEntry, ttl: Duration) {
         if ttl.is_zero() {
             self.entries.invalidate(&key).await;
             return;
         }
+        entry.fresh_for = ttl;
+        let ttl = ttl.saturating_add(self.stale_max_age);
         self.entries.insert(key, Stored { entry, ttl }).await;
     }
 

@@ -3,6 +3,8 @@
 //! - [`key`]: [`CacheKeyer`], the HMAC-SHA256 of the normalized inquiry; keys hold no member data.
 //! - [`policy`]: [`ttl_for`], how long an answer may be served again, by outcome.
 //! - [`memory`]: [`InMemoryCache`], bounded, per-entry lifetimes (moka); the embedded default.
+//! - [`redis`]: [`RedisCache`], shared by every instance, values encrypted ([`seal`]), a short local tier.
+//! - [`seal`]: [`Sealer`], AES-256-GCM of stored values with key ids (rotation).
 //!
 //! Why a trait: the in-memory cache is one process's; the Redis issue puts a shared, encrypted cache behind
 //! the same two calls, and the router does not change. Errors stay inside an implementation: a cache that
@@ -16,22 +18,34 @@ use payer_core::EligibilityResponse;
 pub mod key;
 pub mod memory;
 pub mod policy;
+pub mod redis;
+pub mod seal;
 
 pub use key::{CacheKey, CacheKeyer};
 pub use memory::InMemoryCache;
 pub use policy::ttl_for;
+pub use redis::RedisCache;
+pub use seal::Sealer;
 
 /// A store of answers by [`CacheKey`].
 #[async_trait]
 pub trait EligibilityCache: Send + Sync + 'static {
-    /// The entry stored under `key`, unless it expired or was evicted.
+    /// The entry stored under `key`, unless it expired or was evicted. It may be past its lifetime (stale) when
+    /// the cache keeps stale entries: see [`CachedEntry::is_fresh`].
     async fn get(&self, key: &CacheKey) -> Option<CachedEntry>;
 
-    /// Stores `entry` under `key` for `ttl`, replacing any entry there.
+    /// Stores `entry` under `key`, fresh for `ttl` (setting `entry.fresh_for`), replacing any entry there. A
+    /// cache that keeps stale entries keeps it `stale_max_age` longer.
     async fn put(&self, key: CacheKey, entry: CachedEntry, ttl: Duration);
 
-    /// What kind of cache this is (`memory`, `none`), for readiness and logs.
+    /// What kind of cache this is (`memory`, `none`, `redis`), for readiness and logs.
     fn kind(&self) -> &'static str;
+
+    /// Whether the cache's backing store currently answers (`false` while Redis is unreachable: lookups miss
+    /// and stores are dropped until it is back). Always `true` in process.
+    fn is_healthy(&self) -> bool {
+        true
+    }
 }
 
 /// One stored answer.
@@ -42,6 +56,10 @@ pub struct CachedEntry {
     pub response: Arc<EligibilityResponse>,
     /// When it was stored (wall clock, so that it means the same to every instance of a shared cache).
     pub stored_at: SystemTime,
+    /// How long after `stored_at` it is fresh (the lifetime it was `put` with); past that, a cache that keeps
+    /// stale entries (`cache.stale_max_age_s`) still returns it, and it is served only when the payer cannot
+    /// be asked.
+    pub fresh_for: Duration,
 }
 
 /// The cache of `cache.kind = "none"`: stores nothing, every lookup misses.
@@ -56,7 +74,13 @@ impl CachedEntry {
         CachedEntry {
             response: Arc::new(response),
             stored_at: SystemTime::now(),
+            fresh_for: Duration::MAX,
         }
+    }
+
+    /// Whether it is within the lifetime it was stored with.
+    pub fn is_fresh(&self) -> bool {
+        self.age() < self.fresh_for
     }
 
     /// Whole seconds since it was stored (0 if the clock went backwards).

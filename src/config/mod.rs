@@ -32,6 +32,7 @@ mod error;
 mod layered;
 mod load;
 pub mod payer;
+pub mod redis;
 pub mod resilience;
 pub mod security;
 pub mod settings;
@@ -44,6 +45,7 @@ mod validated;
 pub use error::{ConfigError, Problem};
 pub use layered::{ENV_PREFIX, ENV_SEPARATOR};
 pub use payer::{PayerCacheSection, PayerFile, RateLimitSection};
+pub use redis::{EncryptionKey, RateLimitsConfig, RedisConfig, RedisEndpoints};
 pub use resilience::{BatchConfig, BreakerPolicy, HedgeDelay, Resilience, RetryPolicy};
 pub use security::{
     ApiKeyConfig, AuditConfig, AuditFileConfig, AuthConfig, ConnectionLimits, SecurityConfig,

@@ -27,6 +27,17 @@ pub const DEFAULT_TTL_ACTIVE_S: u64 = 4 * 3600;
 pub const DEFAULT_TTL_INACTIVE_S: u64 = 3600;
 /// Default `cache.ttl_rejected_s`: 15 minutes, long enough to absorb a retry storm on a wrong member id.
 pub const DEFAULT_TTL_REJECTED_S: u64 = 15 * 60;
+/// Default `cache.stale_max_age_s`: 1 hour past its lifetime, an answer may still be served when the payer
+/// cannot be asked.
+pub const DEFAULT_STALE_MAX_AGE_S: u64 = 3600;
+/// Default `cache.redis_timeout_ms`: Redis answers on a LAN in about a millisecond; past this it is in trouble.
+pub const DEFAULT_REDIS_TIMEOUT_MS: u64 = 100;
+/// Default `cache.redis_key_prefix`.
+pub const DEFAULT_REDIS_KEY_PREFIX: &str = "elig:v1:";
+/// Default `cache.local_ttl_ms`: short, so that a replaced answer is seen by every instance soon.
+pub const DEFAULT_LOCAL_TTL_MS: u64 = 2_000;
+/// Default `cache.lease_ms`.
+pub const DEFAULT_LEASE_MS: u64 = 3_000;
 /// Default `log.level`.
 pub const DEFAULT_LOG_LEVEL: &str = "info";
 
@@ -52,9 +63,23 @@ pub struct Settings {
     /// `[audit]`: the audit trail of checks.
     #[serde(default)]
     pub audit: super::security::AuditSection,
+    /// `[rate_limits]`: how payer limits are shared by a fleet of instances.
+    #[serde(default)]
+    pub rate_limits: RateLimitsSection,
     /// `[batch]`: batch checks ([`super::resilience::BatchSection`]).
     #[serde(default)]
     pub batch: super::resilience::BatchSection,
+}
+
+/// `[rate_limits]`. Each payer's own limits are in its file (`[rate_limit]`); with Redis they hold for the
+/// whole fleet, kept in Redis.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitsSection {
+    /// The share of each payer's rate this instance may use on its own when Redis cannot be reached (above 0,
+    /// at most 1). Default: one over the number of instances last seen in Redis (1 without Redis).
+    #[serde(default)]
+    pub local_share: Option<f64>,
 }
 
 /// `[server]`.
@@ -77,10 +102,6 @@ pub struct ServerSection {
     /// HTTP worker threads; 0 means one per CPU core. Default [`DEFAULT_WORKERS`].
     #[serde(default = "default_workers")]
     pub workers: usize,
-    /// After SIGTERM (or ctrl-c): how long in-flight requests may take to finish, in seconds; what is still
-    /// running then is cancelled. Default [`DEFAULT_SHUTDOWN_GRACE_S`].
-    #[serde(default = "default_shutdown_grace_s")]
-    pub shutdown_grace_s: u64,
     /// Open connections per worker; more wait in the accept backlog. Default
     /// [`super::security::DEFAULT_MAX_CONNECTIONS`].
     #[serde(default = "super::security::default_max_connections")]
@@ -108,6 +129,10 @@ pub struct ServerSection {
     /// `[server.tls]`: serve HTTPS with this certificate and key (reloaded on SIGHUP). Default: plain HTTP.
     #[serde(default)]
     pub tls: Option<super::security::TlsSection>,
+    /// After SIGTERM (or ctrl-c): how long in-flight requests may take to finish, in seconds; what is still
+    /// running then is cancelled. Default [`DEFAULT_SHUTDOWN_GRACE_S`].
+    #[serde(default = "default_shutdown_grace_s")]
+    pub shutdown_grace_s: u64,
 }
 
 /// `[cache]`.
@@ -139,6 +164,48 @@ pub struct CacheSection {
     /// [`DEFAULT_TTL_REJECTED_S`].
     #[serde(default = "default_ttl_rejected_s")]
     pub ttl_rejected_s: u64,
+    /// How long past its lifetime an answer is kept to be served (marked `meta.cache.stale`) when the payer
+    /// cannot be asked, in seconds; 0 disables. Default [`DEFAULT_STALE_MAX_AGE_S`].
+    #[serde(default = "default_stale_max_age_s")]
+    pub stale_max_age_s: u64,
+    /// A Redis server shared by every gateway instance (`redis://host:6379/0`): the answer cache, single-flight
+    /// leases and fleet-wide payer rate limits. Requires `hmac_key` and `encryption_keys`. Default: none.
+    #[serde(default)]
+    pub redis_url: Option<String>,
+    /// Seed URLs of a Redis Cluster, instead of `redis_url`. Default: none.
+    #[serde(default)]
+    pub redis_cluster_urls: Vec<String>,
+    /// The longest any one Redis operation may take before it counts as failed (and the check goes on
+    /// without it), in milliseconds. Default [`DEFAULT_REDIS_TIMEOUT_MS`].
+    #[serde(default = "default_redis_timeout_ms")]
+    pub redis_timeout_ms: u64,
+    /// Prefix of every Redis key the gateway writes. Default [`DEFAULT_REDIS_KEY_PREFIX`].
+    #[serde(default = "default_redis_key_prefix")]
+    pub redis_key_prefix: String,
+    /// With Redis: how long an answer is also kept in this process in front of Redis, in milliseconds;
+    /// 0 disables the local tier. Default [`DEFAULT_LOCAL_TTL_MS`].
+    #[serde(default = "default_local_ttl_ms")]
+    pub local_ttl_ms: u64,
+    /// With Redis: lifetime of a single-flight lease, in milliseconds. The holder renews it while its payer
+    /// call runs; if the holder dies, another instance takes over after at most this. Default
+    /// [`DEFAULT_LEASE_MS`].
+    #[serde(default = "default_lease_ms")]
+    pub lease_ms: u64,
+    /// AES-256-GCM keys for values stored in Redis: `[{ id = 1, key = "64 hex digits" }, ...]`. The first
+    /// encrypts; all decrypt (rotation: put the new key first, drop the old one once its entries expired).
+    /// Usually given by the environment (`GATEWAY__CACHE__ENCRYPTION_KEYS`). Required with Redis.
+    #[serde(default)]
+    pub encryption_keys: Vec<EncryptionKeySection>,
+}
+
+/// One entry of `cache.encryption_keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptionKeySection {
+    /// The key id stored in front of every value it encrypts (0 to 255).
+    pub id: u8,
+    /// 64 hex digits (32 bytes).
+    pub key: String,
 }
 
 /// Which cache holds answers.
@@ -200,7 +267,6 @@ impl Default for ServerSection {
             default_deadline_ms: DEFAULT_DEADLINE_MS,
             max_deadline_ms: DEFAULT_MAX_DEADLINE_MS,
             workers: DEFAULT_WORKERS,
-            shutdown_grace_s: DEFAULT_SHUTDOWN_GRACE_S,
             max_connections: super::security::DEFAULT_MAX_CONNECTIONS,
             client_request_timeout_ms: super::security::DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
             client_disconnect_timeout_ms: super::security::DEFAULT_CLIENT_DISCONNECT_TIMEOUT_MS,
@@ -208,6 +274,7 @@ impl Default for ServerSection {
             max_header_bytes: super::security::DEFAULT_MAX_HEADER_BYTES,
             max_json_depth: super::security::DEFAULT_MAX_JSON_DEPTH,
             tls: None,
+            shutdown_grace_s: DEFAULT_SHUTDOWN_GRACE_S,
         }
     }
 }
@@ -221,6 +288,14 @@ impl Default for CacheSection {
             ttl_active_s: DEFAULT_TTL_ACTIVE_S,
             ttl_inactive_s: DEFAULT_TTL_INACTIVE_S,
             ttl_rejected_s: DEFAULT_TTL_REJECTED_S,
+            stale_max_age_s: DEFAULT_STALE_MAX_AGE_S,
+            redis_url: None,
+            redis_cluster_urls: Vec::new(),
+            redis_timeout_ms: DEFAULT_REDIS_TIMEOUT_MS,
+            redis_key_prefix: default_redis_key_prefix(),
+            local_ttl_ms: DEFAULT_LOCAL_TTL_MS,
+            lease_ms: DEFAULT_LEASE_MS,
+            encryption_keys: Vec::new(),
         }
     }
 }
@@ -272,6 +347,21 @@ fn default_ttl_inactive_s() -> u64 {
 }
 fn default_ttl_rejected_s() -> u64 {
     DEFAULT_TTL_REJECTED_S
+}
+fn default_stale_max_age_s() -> u64 {
+    DEFAULT_STALE_MAX_AGE_S
+}
+fn default_redis_timeout_ms() -> u64 {
+    DEFAULT_REDIS_TIMEOUT_MS
+}
+fn default_redis_key_prefix() -> String {
+    DEFAULT_REDIS_KEY_PREFIX.to_owned()
+}
+fn default_local_ttl_ms() -> u64 {
+    DEFAULT_LOCAL_TTL_MS
+}
+fn default_lease_ms() -> u64 {
+    DEFAULT_LEASE_MS
 }
 fn default_log_level() -> String {
     DEFAULT_LOG_LEVEL.to_owned()

@@ -185,10 +185,10 @@ fn unknown_keys_name_the_file_and_the_key() {
         "{lines:?}"
     );
 
-    let error = load_from(None, &env(&[("GATEWAY__CACHE__REDIS_URL", "redis://x")])).unwrap_err();
+    let error = load_from(None, &env(&[("GATEWAY__CACHE__COLOUR", "blue")])).unwrap_err();
     assert!(
         error_lines(&error)[0].starts_with(
-            "environment variable GATEWAY__CACHE__REDIS_URL: cache.redis_url: unknown field"
+            "environment variable GATEWAY__CACHE__COLOUR: cache.colour: unknown field"
         ),
         "{error}"
     );

@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::error::{ConfigError, Problems};
 use super::layered::Origins;
 use super::payer::PayerFile;
+use super::redis::{validate_rate_limits, validate_redis};
 use super::settings::{CacheSection, Settings};
 use super::transport::TransportConfig;
 use super::validate_payer::{check_names_unique, validate_payer};
@@ -67,6 +68,7 @@ impl RawConfig {
             origins,
             &mut problems,
         );
+        let rate_limits = validate_rate_limits(&self.settings.rate_limits, origins, &mut problems);
         let mut payers: Vec<PayerConfig> = self
             .payers
             .into_iter()
@@ -95,6 +97,7 @@ impl RawConfig {
             log,
             security,
             batch,
+            rate_limits,
             payers,
             sources: self.sources,
         })
@@ -222,11 +225,20 @@ fn validate_cache(
             cache.ttl_rejected_s,
         ),
     };
+    let stale_max_age = self::ttl(
+        problems,
+        origins.of("cache.stale_max_age_s"),
+        "cache.stale_max_age_s",
+        cache.stale_max_age_s,
+    );
+    let redis = validate_redis(cache, origins, problems);
     (problems.len() == before).then_some(CacheConfig {
         kind: cache.kind,
         capacity: cache.capacity,
         hmac_key,
         ttl,
+        stale_max_age,
+        redis,
     })
 }
 

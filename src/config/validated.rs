@@ -20,6 +20,8 @@ pub struct ValidatedSettings {
     pub log: LogConfig,
     /// Batch checks.
     pub batch: super::resilience::BatchConfig,
+    /// How payer limits are shared by a fleet.
+    pub rate_limits: super::redis::RateLimitsConfig,
     /// API keys, the audit trail, TLS and connection limits.
     pub security: super::security::SecurityConfig,
     /// Every payer, sorted by id.
@@ -57,6 +59,10 @@ pub struct CacheConfig {
     pub hmac_key: Option<HmacKey>,
     /// Gateway-wide lifetimes by outcome.
     pub ttl: CacheTtls,
+    /// How long past its lifetime an answer may still be served when the payer cannot be asked.
+    pub stale_max_age: Duration,
+    /// The shared Redis, when one is named.
+    pub redis: Option<super::redis::RedisConfig>,
 }
 
 /// How long an answer stays cached, by outcome. A zero duration means "do not cache".

@@ -23,7 +23,7 @@
 //! | 503 | `payer_unavailable` | the payer's 271 says it cannot answer now (only retryable AAA, such as 42) |
 //! | 500 | `internal_error` | the gateway's own fault (details only in the log) |
 //! | 502 | `payer_bad_response` | the payer answered with something unusable |
-//! | 503 | `payer_unavailable` | the payer cannot be reached now (`Retry-After`) |
+//! | 503 | `payer_unavailable` | the payer cannot be reached now, or its rate/concurrency limit admits no call before the deadline (`Retry-After`) |
 //! | 503 | `payer_unavailable` | the payer's circuit breaker is open after repeated failures (`Retry-After`: when it probes again) |
 //! | 504 | `deadline_exceeded` | the request's deadline passed |
 //! | 503 | `audit_unavailable` | the audit trail cannot take the check's record; the answer is withheld |
@@ -157,6 +157,11 @@ impl ApiError {
                 raw: raw.filter(|_| include_x12),
             },
             AdapterError::Timeout(_) => ApiError::DeadlineExceeded,
+            AdapterError::Saturated { retry_after } => ApiError::PayerUnavailable {
+                message: "the payer's rate or concurrency limit admits no call before the deadline"
+                    .to_owned(),
+                retry_after,
+            },
             AdapterError::CircuitOpen { retry_after } => ApiError::PayerUnavailable {
                 message: "its recent calls failed, so the gateway is not calling it until a probe \
                           succeeds (circuit open)"

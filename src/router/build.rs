@@ -5,10 +5,12 @@ use std::sync::Arc;
 use payer_core::PayerAdapter;
 
 use super::Observer;
-use super::Router;
-use crate::cache::{CacheKeyer, EligibilityCache, InMemoryCache, NoCache};
+use super::{compose, Router};
+use crate::cache::CacheKeyer;
 use crate::config::transport::transport_problem_at;
-use crate::config::{CacheKind, HmacKey, PayerConfig, TransportConfig, ValidatedSettings};
+use crate::config::{HmacKey, PayerConfig, TransportConfig, ValidatedSettings};
+use crate::fleet::FleetParts;
+use crate::layers::attempts::Counted;
 use crate::layers::{Metered, SharedAdapter, Timed};
 use crate::metrics::Metrics;
 use crate::registry::PayerRegistry;
@@ -33,18 +35,27 @@ pub async fn build_observed(
 ) -> anyhow::Result<Router> {
     let metrics = Arc::clone(&observer.metrics);
     let registry = PayerRegistry::from_settings(settings);
+    // The cache, single-flight and the payers' limiters; with Redis, shared by the fleet.
+    let fleet = FleetParts::from_settings(settings)?;
     let mut adapters: HashMap<String, Arc<dyn PayerAdapter>> = HashMap::new();
+    let mut circuits = HashMap::new();
     for payer in &settings.payers {
-        let adapter = transport(payer, &metrics)?;
+        // The whole stack and the reasons for its order: [`super::compose`]. Every attempt (retries and
+        // hedges included) passes the breaker and the payer's rate and concurrency limits.
+        let lane = compose::lane(payer, settings.batch.per_payer_concurrency);
+        let limited = fleet.limit_in_lane(transport(payer, &metrics)?, payer, Arc::clone(&lane));
+        let resilient = compose::resilient(limited, payer, lane, &metrics);
+        if let Some(circuit) = resilient.circuit {
+            circuits.insert(payer.id.clone(), circuit);
+        }
         adapters.insert(
             payer.id.clone(),
-            Arc::new(Metered::new(SharedAdapter(adapter), Arc::clone(&metrics))),
+            Arc::new(Metered::new(
+                SharedAdapter(resilient.adapter),
+                Arc::clone(&metrics),
+            )),
         );
     }
-    let cache: Arc<dyn EligibilityCache> = match settings.cache.kind {
-        CacheKind::Memory => Arc::new(InMemoryCache::new(settings.cache.capacity)),
-        CacheKind::None => Arc::new(NoCache),
-    };
     let key = match &settings.cache.hmac_key {
         Some(key) => key.clone(),
         None => {
@@ -55,7 +66,12 @@ pub async fn build_observed(
             HmacKey::random()
         }
     };
-    Ok(Router::from_parts(registry, adapters, cache, CacheKeyer::new(key)).with_observer(observer))
+    Ok(
+        Router::from_parts(registry, adapters, fleet.cache, CacheKeyer::new(key))
+            .with_observer(observer)
+            .with_circuits(circuits)
+            .with_fleet(fleet.flights, fleet.redis),
+    )
 }
 
 /// The transport of one payer, wrapped. A transport that cannot be built (a secret's environment variable
@@ -129,5 +145,8 @@ fn wrap<A: PayerAdapter>(
     payer: &PayerConfig,
     metrics: &Arc<Metrics>,
 ) -> Arc<dyn PayerAdapter> {
-    Arc::new(Timed::new(transport, payer.timeout).with_metrics(Arc::clone(metrics)))
+    // `Counted` right above the per-call timeout, below every gate: `meta.attempts` counts calls sent.
+    Arc::new(Counted::new(
+        Timed::new(transport, payer.timeout).with_metrics(Arc::clone(metrics)),
+    ))
 }

@@ -18,14 +18,17 @@
 //! 2. Refuse service types the payer does not answer for, when its file lists them.
 //! 3. Everything below runs under `tokio::time::timeout_at(deadline)`: when the deadline passes, the whole
 //!    future (cache lookup, payer calls) is dropped and the answer is [`CheckError::DeadlineExceeded`].
-//! 4. Cache lookup by the HMAC of the normalized inquiry; a hit is answered with `meta.cache.hit = true`, its
-//!    age, no payer call, and the current request's control number.
-//! 5. On a miss, split the service types into chunks of the payer's `max_service_types_per_inquiry`, send the
+//! 4. Cache lookup by the HMAC of the normalized inquiry; a fresh hit is answered with `meta.cache.hit = true`,
+//!    its age, no payer call, and the current request's control number.
+//! 5. On a miss (or a stale entry), join the flight of the same key in progress, or start one
+//!    ([`crate::flight`]): with Redis, across instances. The flight's work is steps 5 to 6: split the
+//!    service types into chunks of the payer's `max_service_types_per_inquiry`, send the
 //!    chunks concurrently, and merge the answers into one ([`merge`]). If any chunk fails, the check fails with
 //!    that chunk's error and the other chunks are cancelled: a partial benefit list would read as "not
 //!    covered" for the missing service types, which is worse than a clear error.
 //! 6. Store the merged answer (raw payload included) for the lifetime its outcome earns ([`crate::cache::ttl_for`]).
-//! 7. Strip the raw `x12` unless the client asked for it.
+//! 7. Strip the raw `x12` unless the client asked for it. If the payer failed on its side and the cache held a
+//!    stale entry, that entry answers with `meta.cache.stale = true` ([`answer`]).
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -37,10 +40,14 @@ use thiserror::Error;
 use tokio::time::Instant;
 use utoipa::ToSchema;
 
-use crate::cache::{ttl_for, CacheKeyer, CachedEntry, EligibilityCache};
+use crate::cache::{CacheKeyer, EligibilityCache};
+use crate::fleet::Redis;
+use crate::flight::Flights;
 use crate::registry::{PayerRegistry, UnknownPayer};
 
+mod answer;
 mod build;
+mod compose;
 pub mod merge;
 pub mod observe;
 
@@ -59,6 +66,10 @@ pub struct Router {
     keyer: CacheKeyer,
     /// Where checks are counted and audited; `None` for routers built from parts (tests, benches).
     observer: Option<Observer>,
+    /// Identical checks in flight share one payer call.
+    flights: Flights,
+    /// The Redis the fleet shares, when configured (for readiness).
+    redis: Option<Redis>,
     /// Payer id → its circuit breaker (payers with one), for `/readyz` and the registry view.
     circuits: HashMap<String, Arc<crate::layers::Circuit>>,
 }
@@ -111,7 +122,8 @@ pub struct CacheMeta {
     pub hit: bool,
     /// Seconds since the payer gave this answer; `null` when it was just asked.
     pub age_seconds: Option<u64>,
-    /// Served from cache past its lifetime because the payer could not be asked (never, for now).
+    /// Served from cache past its lifetime (up to `cache.stale_max_age_s`) because the payer could not be
+    /// asked (unreachable, timed out, saturated, or its answer unusable).
     pub stale: bool,
 }
 
@@ -189,6 +201,8 @@ impl Router {
             cache,
             keyer,
             observer: None,
+            flights: Flights::local(),
+            redis: None,
             circuits: HashMap::new(),
         }
     }
@@ -215,6 +229,23 @@ impl Router {
     /// The state of payer `payer_id`'s circuit breaker; `None` when it has none.
     pub fn circuit_state(&self, payer_id: &str) -> Option<crate::layers::CircuitState> {
         self.circuits.get(payer_id).map(|circuit| circuit.state())
+    }
+
+    /// Replaces the (per-instance) flights with `flights`, and records the shared Redis, if any.
+    pub fn with_fleet(mut self, flights: Flights, redis: Option<Redis>) -> Router {
+        self.flights = flights;
+        self.redis = redis;
+        self
+    }
+
+    /// The shared Redis, when one is configured.
+    pub fn redis(&self) -> Option<&Redis> {
+        self.redis.as_ref()
+    }
+
+    /// Whether the cache's backing store answers (`false` while Redis is unreachable).
+    pub fn cache_healthy(&self) -> bool {
+        self.cache.is_healthy()
     }
 
     /// The payer registry.
@@ -286,7 +317,14 @@ impl Router {
                 payer.id
             ))));
         };
-        let work = self.answer(inquiry, adapter.as_ref(), payer, include_x12, trace_id);
+        let work = self.answer(answer::Ask {
+            inquiry,
+            adapter,
+            payer,
+            include_x12,
+            trace_id,
+            deadline,
+        });
         let result = tokio::time::timeout_at(deadline, work).await;
         let outcome = match &result {
             Ok(Ok(answer)) if answer.meta.cache.hit => "cache-hit",
@@ -296,75 +334,6 @@ impl Router {
         };
         tracing::debug!(payer = %payer.id, outcome, "check routed");
         result.unwrap_or(Err(CheckError::DeadlineExceeded))
-    }
-
-    /// Steps 4 to 7, run under the deadline.
-    async fn answer(
-        &self,
-        inquiry: EligibilityRequest,
-        adapter: &dyn PayerAdapter,
-        payer: &crate::config::PayerConfig,
-        include_x12: bool,
-        trace_id: String,
-    ) -> Result<CheckAnswer, CheckError> {
-        let key = self.keyer.derive(&inquiry);
-        if let Some(cached) = self.cache.get(&key).await {
-            let mut response = (*cached.response).clone();
-            response.control_number = inquiry.control_number.clone();
-            if !include_x12 {
-                response.x12 = None;
-            }
-            return Ok(CheckAnswer {
-                response,
-                meta: Meta {
-                    trace_id,
-                    cache: CacheMeta {
-                        hit: true,
-                        age_seconds: Some(cached.age().as_secs()),
-                        stale: false,
-                    },
-                    payer_latency_ms: None,
-                    attempts: 0,
-                    x12: Vec::new(),
-                },
-            });
-        }
-
-        let chunks = merge::split(&inquiry, payer.max_service_types_per_inquiry);
-        let started = Instant::now();
-        let replies =
-            futures::future::try_join_all(chunks.iter().map(|chunk| adapter.check(chunk)))
-                .await
-                .map_err(CheckError::Payer)?;
-        let payer_latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let exchanges: Vec<ExchangeMeta> = replies
-            .iter()
-            .map(|reply| ExchangeMeta::from(&reply.exchange))
-            .collect();
-        let mut response = merge::merge(replies);
-
-        if let Some(ttl) = ttl_for(&response, &payer.cache_ttl) {
-            self.cache
-                .put(key, CachedEntry::new(response.clone()), ttl)
-                .await;
-        }
-        if !include_x12 {
-            response.x12 = None;
-        }
-        Ok(CheckAnswer {
-            response,
-            meta: Meta {
-                trace_id,
-                cache: CacheMeta {
-                    hit: false,
-                    age_seconds: None,
-                    stale: false,
-                },
-                payer_latency_ms: Some(payer_latency_ms),
-                attempts: u32::try_from(exchanges.len()).unwrap_or(u32::MAX),
-                x12: exchanges,
-            },
-        })
     }
 }
 

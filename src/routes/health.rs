@@ -16,7 +16,8 @@ pub struct Health {
 /// The readiness answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ready` when checks can be answered, else `not-ready`.
+    /// `ready` when checks can be answered, `degraded` when they are but a dependency (Redis) is down (still
+    /// 200: the instance should keep its traffic), else `not-ready`.
     #[schema(example = "ready")]
     pub status: &'static str,
     /// Each dependency.
@@ -30,15 +31,30 @@ pub struct ReadinessChecks {
     pub cache: CacheReadiness,
     /// The payers.
     pub payers: PayersReadiness,
+    /// The shared Redis (cache, single-flight, fleet rate limits).
+    pub redis: RedisReadiness,
+}
+
+/// The shared Redis's state. While it is `degraded` checks are still answered: without the shared cache,
+/// with per-instance single-flight and this instance's share of each payer's rate limit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RedisReadiness {
+    /// `up`, `degraded` (configured but not answering; the gateway reconnects by itself) or `disabled`.
+    #[schema(example = "up")]
+    pub status: &'static str,
+    /// `standalone` or `cluster`; absent when disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "standalone")]
+    pub mode: Option<&'static str>,
 }
 
 /// The answer cache's state.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CacheReadiness {
-    /// `up` (the in-memory cache cannot be down), or `disabled` for `cache.kind = "none"`.
+    /// `up`, `degraded` (Redis unreachable: every lookup misses), or `disabled` for `cache.kind = "none"`.
     #[schema(example = "up")]
     pub status: &'static str,
-    /// `memory` or `none`.
+    /// `memory`, `redis` or `none`.
     #[schema(example = "memory")]
     pub kind: &'static str,
 }
@@ -81,7 +97,11 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let kind = state.router.cache_kind();
     let cache = CacheReadiness {
-        status: if kind == "none" { "disabled" } else { "up" },
+        status: match kind {
+            "none" => "disabled",
+            _ if !state.router.cache_healthy() => "degraded",
+            _ => "up",
+        },
         kind,
     };
     let count = state.router.registry().list().len();
@@ -98,10 +118,29 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         count,
         circuits,
     };
+    let redis = match state.router.redis() {
+        Some(redis) => RedisReadiness {
+            status: if redis.is_healthy() { "up" } else { "degraded" },
+            mode: Some(redis.mode()),
+        },
+        None => RedisReadiness {
+            status: "disabled",
+            mode: None,
+        },
+    };
     let ready = count > 0;
+    let status = match (ready, redis.status) {
+        (false, _) => "not-ready",
+        (true, "degraded") => "degraded",
+        (true, _) => "ready",
+    };
     let body = Readiness {
-        status: if ready { "ready" } else { "not-ready" },
-        checks: ReadinessChecks { cache, payers },
+        status,
+        checks: ReadinessChecks {
+            cache,
+            payers,
+            redis,
+        },
     };
     if ready {
         HttpResponse::Ok().json(body)

@@ -31,6 +31,22 @@ pub trait PayerAdapter: Send + Sync + 'static {
     }
 }
 
+/// A shared adapter is an adapter: wrappers can be composed over `Arc<dyn PayerAdapter>` as over a transport.
+#[async_trait]
+impl<T: PayerAdapter + ?Sized> PayerAdapter for std::sync::Arc<T> {
+    fn payer_id(&self) -> &str {
+        (**self).payer_id()
+    }
+
+    async fn check(&self, request: &EligibilityRequest) -> Result<PayerReply, AdapterError> {
+        (**self).check(request).await
+    }
+
+    async fn health_check(&self) -> Result<(), AdapterError> {
+        (**self).health_check().await
+    }
+}
+
 /// A payer's answer and what identifies the exchange.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PayerReply {

@@ -73,6 +73,13 @@ pub enum AdapterError {
     /// Anything else that is the gateway's own fault.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The gateway's own limits for this payer (calls per second, calls at once) cannot admit the call before
+    /// the request's deadline; nothing was sent.
+    #[error("the payer's rate or concurrency limit is reached (retry after {retry_after:?})")]
+    Saturated {
+        /// When a call is likely to be admitted again.
+        retry_after: Duration,
+    },
     /// The payer's circuit breaker is open: its recent calls failed, so the gateway does not call it until a
     /// probe succeeds; nothing was sent.
     #[error("the payer's circuit is open after repeated failures (retry after {retry_after:?})")]
@@ -86,12 +93,15 @@ impl AdapterError {
     /// Whose fault it is.
     pub fn side(&self) -> FaultSide {
         match self {
-            AdapterError::InvalidRequest { .. } | AdapterError::Rejected { .. } => FaultSide::Client,
+            AdapterError::InvalidRequest { .. } | AdapterError::Rejected { .. } => {
+                FaultSide::Client
+            }
             AdapterError::Connect(_)
             | AdapterError::Timeout(_)
             | AdapterError::HttpStatus { .. }
             | AdapterError::Envelope { .. }
-            | AdapterError::Malformed { .. } => FaultSide::Payer,
+            | AdapterError::Malformed { .. }
+            | AdapterError::Saturated { .. } => FaultSide::Payer,
             AdapterError::CircuitOpen { .. } => FaultSide::Payer,
             AdapterError::Credentials(_) | AdapterError::Internal(_) => FaultSide::Gateway,
         }
@@ -100,11 +110,17 @@ impl AdapterError {
     /// Whether sending the same inquiry again may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            AdapterError::Connect(_) | AdapterError::Timeout(_) => true,
+            AdapterError::Connect(_)
+            | AdapterError::Timeout(_)
+            | AdapterError::Saturated { .. } => true,
             AdapterError::CircuitOpen { .. } => true,
-            AdapterError::HttpStatus { status } => *status >= 500 || *status == 429 || *status == 408,
+            AdapterError::HttpStatus { status } => {
+                *status >= 500 || *status == 429 || *status == 408
+            }
             AdapterError::Envelope { retryable, .. } => *retryable,
-            AdapterError::Rejected { errors } => !errors.is_empty() && errors.iter().all(|e| e.retryable),
+            AdapterError::Rejected { errors } => {
+                !errors.is_empty() && errors.iter().all(|e| e.retryable)
+            }
             AdapterError::InvalidRequest { .. }
             | AdapterError::Malformed { .. }
             | AdapterError::Credentials(_)

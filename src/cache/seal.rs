@@ -1,0 +1,157 @@
+//! [`Sealer`]: how an answer is stored outside the process: serialized, then encrypted with AES-256-GCM.
+//!
+//! Layout of a sealed value: `[format 0x01][key id][12-byte random nonce][ciphertext || 16-byte tag]`. The
+//! plaintext is JSON: `{"storedAtMs": ..., "freshForMs": ..., "response": {...}}`. The Redis key is the
+//! associated data, so a value copied under another key (by someone who can write to Redis) fails to open
+//! instead of answering for another member.
+//!
+//! Key rotation: the first configured key seals; a value sealed under any configured key opens. Put a new key
+//! first, and drop an old one once every value it sealed has expired (`ttl` + `stale_max_age_s`). A value
+//! under an unknown key id, or one that fails authentication, is a miss (and counted), never an error.
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use payer_core::EligibilityResponse;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::CachedEntry;
+use crate::config::EncryptionKey;
+
+/// The first byte of every sealed value.
+const FORMAT_V1: u8 = 1;
+/// Bytes of an AES-GCM nonce.
+const NONCE_BYTES: usize = 12;
+/// Bytes before the ciphertext: format, key id, nonce.
+const HEADER_BYTES: usize = 2 + NONCE_BYTES;
+
+/// Seals and opens stored values with a set of keys.
+#[derive(Clone)]
+pub struct Sealer {
+    /// `(id, cipher)`; the first seals.
+    keys: Arc<Vec<(u8, Aes256Gcm)>>,
+}
+
+/// Why a stored value could not be opened. Never carries the value.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum OpenError {
+    /// Too short, or an unknown format byte.
+    #[error("the stored value is not in a known format")]
+    Format,
+    /// Sealed under a key id that is not configured (rotated out, or another fleet's).
+    #[error("the stored value was sealed under key id {0}, which is not configured")]
+    UnknownKey(u8),
+    /// The tag did not verify: another key with the same id, a value moved between keys, or tampering.
+    #[error("the stored value failed authentication")]
+    Authentication,
+    /// The plaintext is not an entry of this version.
+    #[error("the stored value does not decode")]
+    Decode,
+}
+
+/// The plaintext of a sealed value.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Plain<R> {
+    stored_at_ms: u64,
+    fresh_for_ms: u64,
+    response: R,
+}
+
+// === impl Sealer ===
+
+impl Sealer {
+    /// A sealer over `keys`; the first seals. `None` when `keys` is empty.
+    pub fn new(keys: &[EncryptionKey]) -> Option<Sealer> {
+        let keys: Vec<(u8, Aes256Gcm)> = keys
+            .iter()
+            .map(|key| (key.id, Aes256Gcm::new(key.expose().into())))
+            .collect();
+        (!keys.is_empty()).then(|| Sealer {
+            keys: Arc::new(keys),
+        })
+    }
+
+    /// Serializes and encrypts `entry`, bound to `context` (the storage key). `None` only if serialization
+    /// or encryption fails, which a well-formed answer never does.
+    pub fn seal(&self, entry: &CachedEntry, context: &[u8]) -> Option<Vec<u8>> {
+        let plain = Plain {
+            stored_at_ms: millis_since_epoch(entry.stored_at),
+            fresh_for_ms: u64::try_from(entry.fresh_for.as_millis()).unwrap_or(u64::MAX),
+            response: entry.response.as_ref(),
+        };
+        let json = serde_json::to_vec(&plain).ok()?;
+        let (id, cipher) = self.keys.first()?;
+        let mut nonce = [0u8; NONCE_BYTES];
+        rand::fill(&mut nonce);
+        let ciphertext = cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &json,
+                    aad: context,
+                },
+            )
+            .ok()?;
+        let mut sealed = Vec::with_capacity(HEADER_BYTES + ciphertext.len());
+        sealed.push(FORMAT_V1);
+        sealed.push(*id);
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ciphertext);
+        Some(sealed)
+    }
+
+    /// Decrypts and decodes a value sealed under `context`.
+    pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<CachedEntry, OpenError> {
+        let (header, ciphertext) = sealed
+            .split_at_checked(HEADER_BYTES)
+            .ok_or(OpenError::Format)?;
+        let [format, id, nonce @ ..] = header else {
+            return Err(OpenError::Format);
+        };
+        if *format != FORMAT_V1 {
+            return Err(OpenError::Format);
+        }
+        let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| OpenError::Format)?;
+        let cipher = self
+            .keys
+            .iter()
+            .find(|(known, _)| known == id)
+            .map(|(_, cipher)| cipher)
+            .ok_or(OpenError::UnknownKey(*id))?;
+        let json = cipher
+            .decrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context,
+                },
+            )
+            .map_err(|_| OpenError::Authentication)?;
+        let plain: Plain<EligibilityResponse> =
+            serde_json::from_slice(&json).map_err(|_| OpenError::Decode)?;
+        Ok(CachedEntry {
+            response: Arc::new(plain.response),
+            stored_at: UNIX_EPOCH + Duration::from_millis(plain.stored_at_ms),
+            fresh_for: Duration::from_millis(plain.fresh_for_ms),
+        })
+    }
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids: Vec<u8> = self.keys.iter().map(|(id, _)| *id).collect();
+        f.debug_struct("Sealer").field("key_ids", &ids).finish()
+    }
+}
+
+fn millis_since_epoch(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH)
+        .map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! Unit tests of sealing: round trip, no member data in clear, key rotation, and every way a stored value
+//! can fail to open.
+use std::time::Duration;
+
+use payer_core::{EligibilityResponse, Phi, ResponseMember};
+
+use super::*;
+
+fn entry() -> CachedEntry {
+    let response = EligibilityResponse {
+        subscriber: Some(ResponseMember {
+            member_id: Some(Phi::new("ACT123456789".into())),
+            last_name: Some(Phi::new("DOEONE".into())),
+            ..ResponseMember::default()
+        }),
+        x12: Some("ISA*00*~NM1*IL*1*DOEONE*JOHNONE****MI*ACT123456789~".into()),
+        ..EligibilityResponse::default()
+    };
+    let mut entry = CachedEntry::new(response);
+    entry.fresh_for = Duration::from_secs(600);
+    entry
+}
+
+fn key(id: u8, byte: u8) -> EncryptionKey {
+    EncryptionKey::new(id, [byte; 32])
+}
+
+#[test]
+fn round_trip_keeps_the_answer_its_age_and_its_lifetime() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let original = entry();
+    let sealed = sealer.seal(&original, b"elig:v1:c:abc").unwrap();
+    assert_eq!(sealed.first(), Some(&1), "format byte");
+    assert_eq!(sealed.get(1), Some(&1), "key id");
+    let opened = sealer.open(&sealed, b"elig:v1:c:abc").unwrap();
+    assert_eq!(opened.response, original.response);
+    assert_eq!(opened.fresh_for, Duration::from_secs(600));
+    let drift = opened
+        .stored_at
+        .duration_since(original.stored_at)
+        .unwrap_or_else(|e| e.duration());
+    assert!(drift < Duration::from_millis(1), "{drift:?}");
+}
+
+#[test]
+fn sealed_values_hold_no_member_data_and_never_repeat() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let a = sealer.seal(&entry(), b"k").unwrap();
+    let b = sealer.seal(&entry(), b"k").unwrap();
+    assert_ne!(a, b, "a fresh nonce per value");
+    for needle in ["ACT123456789", "DOEONE", "JOHNONE", "NM1"] {
+        assert!(
+            !a.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} in clear"
+        );
+    }
+}
+
+#[test]
+fn rotation_new_key_seals_old_keys_still_open() {
+    let old = Sealer::new(&[key(1, 7)]).unwrap();
+    let rotated = Sealer::new(&[key(2, 9), key(1, 7)]).unwrap();
+    let by_old = old.seal(&entry(), b"k").unwrap();
+    let by_new = rotated.seal(&entry(), b"k").unwrap();
+    assert_eq!(by_new.get(1), Some(&2), "the first key seals");
+    assert!(rotated.open(&by_old, b"k").is_ok(), "old values still open");
+    // The old fleet cannot read the new key's values: a miss, not an error.
+    assert_eq!(
+        old.open(&by_new, b"k").unwrap_err(),
+        OpenError::UnknownKey(2)
+    );
+}
+
+#[test]
+fn wrong_key_moved_value_tampering_and_garbage_do_not_open() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let sealed = sealer.seal(&entry(), b"key-a").unwrap();
+    // Same id, other key bytes.
+    let impostor = Sealer::new(&[key(1, 8)]).unwrap();
+    assert_eq!(
+        impostor.open(&sealed, b"key-a").unwrap_err(),
+        OpenError::Authentication
+    );
+    // Copied under another Redis key.
+    assert_eq!(
+        sealer.open(&sealed, b"key-b").unwrap_err(),
+        OpenError::Authentication
+    );
+    // One bit flipped.
+    let mut flipped = sealed.clone();
+    if let Some(last) = flipped.last_mut() {
+        *last ^= 1;
+    }
+    assert_eq!(
+        sealer.open(&flipped, b"key-a").unwrap_err(),
+        OpenError::Authentication
+    );
+    assert_eq!(sealer.open(b"", b"key-a").unwrap_err(), OpenError::Format);
+    assert_eq!(
+        sealer.open(&[9; 40], b"key-a").unwrap_err(),
+        OpenError::Format
+    );
+    assert!(Sealer::new(&[]).is_none());
+}

@@ -1,0 +1,147 @@
+//! Single-flight across instances: 1,000 identical concurrent checks over two gateway processes make one
+//! payer call; and when the gateway holding the lease dies mid-call, the other still answers every check.
+use std::time::Duration;
+
+use futures::future::join_all;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+/// Sends `count` identical checks of `member` at once, alternating between `gateways`.
+async fn burst(
+    client: &reqwest::Client,
+    gateways: &[&str],
+    member: &str,
+    count: usize,
+) -> Vec<(u16, Value)> {
+    let sends = (0..count).map(|index| {
+        let gateway = gateways[index % gateways.len()].to_owned();
+        let client = client.clone();
+        let member = member.to_owned();
+        tokio::spawn(async move { post_check(&client, &gateway, &member, None).await })
+    });
+    join_all(sends)
+        .await
+        .into_iter()
+        .map(|joined| joined.unwrap())
+        .collect()
+}
+
+/// Payer calls reported in the answers' `meta.x12`.
+fn reported_calls(answers: &[(u16, Value)]) -> usize {
+    answers
+        .iter()
+        .map(|(_, body)| body["meta"]["x12"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
+pub async fn one_call_for_identical_checks(target: Target) {
+    let payer = sandbox_payer(500);
+    let setup = GatewaySetup::new(target, &payer);
+    let a = Gateway::start(&setup);
+    let b = Gateway::start(&setup);
+    let client = client();
+    let member = member();
+
+    let answers = burst(&client, &[a.address(), b.address()], &member, 1000).await;
+    let failed: Vec<&(u16, Value)> = answers
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} checks failed, first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    assert!(answers
+        .iter()
+        .all(|(_, body)| body["coverage"]["status"] == "active"));
+    let stats = payer_stats(&client, &payer).await;
+    assert_eq!(
+        stats["total"],
+        1,
+        "the payer was called more than once: {stats}\ngateway a:\n{}\ngateway b:\n{}",
+        a.process.output(),
+        b.process.output()
+    );
+    assert_eq!(reported_calls(&answers), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_identical_checks_over_two_gateways_make_one_payer_call() {
+    let redis = RedisServer::start();
+    one_call_for_identical_checks(Target::Single(redis.url())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_lease_holder_dying_mid_call_does_not_stop_the_others() {
+    let redis = RedisServer::start();
+    let payer = sandbox_payer(1500);
+    let mut setup = GatewaySetup::new(Target::Single(redis.url()), &payer);
+    setup.lease_ms = 600;
+    let mut holder = Gateway::start(&setup);
+    let survivor = Gateway::start(&setup);
+    let client = client();
+    let member = member();
+
+    // The holder takes the lease and calls the payer (1.5 s).
+    let holder_address = holder.address().to_owned();
+    let first = {
+        let client = client.clone();
+        let member = member.clone();
+        tokio::spawn(async move {
+            client
+                .post(format!("{holder_address}/v1/eligibility"))
+                .json(&check_body(&member))
+                .send()
+                .await
+        })
+    };
+    let started = std::time::Instant::now();
+    loop {
+        let stats = payer_stats(&client, &payer).await;
+        if stats["total"] == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the holder never called the payer"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // The survivor's checks wait on the lease...
+    let waiting = {
+        let client = client.clone();
+        let member = member.clone();
+        let survivor = survivor.address().to_owned();
+        tokio::spawn(async move { burst(&client, &[&survivor], &member, 200).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // ...and the holder dies mid-call.
+    holder.process.kill();
+    assert!(first.await.unwrap().is_err(), "the killed gateway answered");
+
+    let answers = waiting.await.unwrap();
+    let failed: Vec<&(u16, Value)> = answers
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} checks failed, first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    // The dead holder's call, and the survivor's after it took over: no more.
+    let stats = payer_stats(&client, &payer).await;
+    assert_eq!(stats["total"], 2, "{stats}");
+    assert_eq!(reported_calls(&answers), 1);
+    // Taking over waited for the lease to expire (at most 600 ms after the last renewal), not for the
+    // request deadline.
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+}
