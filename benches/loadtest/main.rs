@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-#[path = "../../tests/redis/helpers.rs"]
+#[path = "../../tests/redis/helpers/mod.rs"]
 mod helpers;
 
 mod baseline;
