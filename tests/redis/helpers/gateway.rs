@@ -37,6 +37,10 @@ pub struct GatewaySetup {
     pub lease_ms: u64,
     /// Extra TOML for `[cache]`.
     pub cache_extra: String,
+    /// Instead of the sandbox payer process, the in-process `sandbox` transport with this fixed latency
+    /// (for the load test's 10,000 in flight: a process has 20,000 file descriptors here, and an HTTP payer
+    /// would need two per check).
+    pub in_process_latency_ms: Option<u64>,
 }
 
 impl GatewaySetup {
@@ -49,6 +53,7 @@ impl GatewaySetup {
             max_concurrency: 5000,
             lease_ms: 1000,
             cache_extra: String::new(),
+            in_process_latency_ms: None,
         }
     }
 }
@@ -64,15 +69,23 @@ impl Gateway {
         let dir = TempDir::new("gateway");
         let payers = dir.path().join("payers");
         std::fs::create_dir_all(&payers).unwrap();
+        let transport = match setup.in_process_latency_ms {
+            None => format!(
+                "kind = \"x12-http\"\nurl = \"{}/x12\"\nsender_id = \"GATEWAY\"\n\
+                 receiver_id = \"SANDBOX\"\nusage = \"T\"\nrequest_timeout_ms = 15000\n",
+                setup.payer
+            ),
+            Some(ms) => {
+                format!("kind = \"sandbox\"\nlatency = {{ distribution = \"fixed\", ms = {ms} }}\n")
+            }
+        };
         let payer_file = format!(
-            "# Test payer: the standalone sandbox payer over x12-http.\n\
+            "# Test payer: the standalone sandbox payer over x12-http (or the sandbox in process).\n\
              id = \"acme\"\nname = \"Acme Test Plan\"\ntimeout_ms = 15000\n\
-             max_service_types_per_inquiry = 99\n\n\
-             [transport]\nkind = \"x12-http\"\nurl = \"{}/x12\"\nsender_id = \"GATEWAY\"\n\
-             receiver_id = \"SANDBOX\"\nusage = \"T\"\nrequest_timeout_ms = 15000\n\n\
+             max_service_types_per_inquiry = 99\n\n[transport]\n{transport}\n\
              [rate_limit]\nrequests_per_second = {}\nburst = {}\nmax_concurrency = {}\n\n\
              [retry]\nmax_attempts = 1\n",
-            setup.payer, setup.requests_per_second, setup.burst, setup.max_concurrency
+            setup.requests_per_second, setup.burst, setup.max_concurrency
         );
         std::fs::write(payers.join("acme.toml"), payer_file).unwrap();
         let config = format!(
