@@ -39,22 +39,13 @@ const HEALTH_PLAN: &str = "30";
 /// Summarizes a normalized response; see the module docs for the rules.
 pub fn summarize(response: &EligibilityResponse) -> Coverage {
     let benefits = &response.benefits_information;
-    let status_entries: Vec<&BenefitInformation> =
-        benefits.iter().filter(|b| is_status(&b.code)).collect();
-    let for_plan: Vec<&BenefitInformation> = status_entries
-        .iter()
-        .copied()
-        .filter(|b| is_about(b, HEALTH_PLAN))
-        .collect();
-    let deciding = if for_plan.is_empty() {
-        &status_entries
-    } else {
-        &for_plan
-    };
-    let active = deciding.iter().copied().find(|b| is_active(&b.code));
+    let status_entries = || benefits.iter().filter(|b| is_status(&b.code));
+    let any_for_plan = status_entries().any(|b| is_about(b, HEALTH_PLAN));
+    let deciding = || status_entries().filter(move |b| !any_for_plan || is_about(b, HEALTH_PLAN));
+    let active = deciding().find(|b| is_active(&b.code));
     let status = if active.is_some() {
         CoverageStatus::Active
-    } else if deciding.iter().any(|b| is_inactive(&b.code)) {
+    } else if deciding().any(|b| is_inactive(&b.code)) {
         CoverageStatus::Inactive
     } else if !response.errors.is_empty() {
         CoverageStatus::Rejected
@@ -82,7 +73,9 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
             (plan_begin, plan_end) = plan_dates(&b.benefits_date_information);
         }
     }
-    let mut services: Vec<ServiceBuilder> = Vec::new();
+    // Most responses speak of a few dozen service types at most: one allocation, no growth (each growth would
+    // copy every builder so far).
+    let mut services: Vec<ServiceBuilder> = Vec::with_capacity(benefits.len().min(32));
     // Service type code -> index in `services`, so that many codes cost no quadratic search.
     let mut index: HashMap<&str, usize> = HashMap::new();
     // Consecutive EBs are mostly about the same service (a deductible comes as eight EBs for `30`): the last

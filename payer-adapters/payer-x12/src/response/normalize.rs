@@ -18,6 +18,7 @@ fn opt(value: &str) -> Option<String> {
 }
 
 /// A code or short value of the benefit model: inline, no allocation up to 24 bytes.
+#[inline]
 fn text(value: &str) -> Option<Text> {
     (!value.is_empty()).then(|| Text::new(value))
 }
@@ -27,6 +28,7 @@ fn phi(value: &str) -> Option<Phi<String>> {
 }
 
 /// A code and its name: the table's constants when the code is in it, else the code as sent and no name.
+#[inline]
 fn coded(value: &str, table: fn(&str) -> Option<(Text, Text)>) -> (Option<Text>, Option<Text>) {
     if value.is_empty() {
         return (None, None);
