@@ -86,7 +86,7 @@ impl PayerAdapter for CountingAdapter {
                 // Every 271 repeats the plan-level active coverage, as real payers do.
                 let plan = BenefitInformation {
                     code: "1".into(),
-                    service_type_codes: vec!["30".into()],
+                    service_type_codes: ["30"].into(),
                     ..Default::default()
                 };
                 response.benefits_information.push(plan);
@@ -94,12 +94,12 @@ impl PayerAdapter for CountingAdapter {
                     status_code: "1".into(),
                     status: "Active Coverage".into(),
                     plan_details: None,
-                    service_type_codes: vec!["30".into()],
+                    service_type_codes: ["30"].into(),
                 });
                 for code in &codes {
                     response.benefits_information.push(BenefitInformation {
                         code: "B".into(),
-                        service_type_codes: vec![code.into()],
+                        service_type_codes: [code].into(),
                         benefit_amount: Some("25".into()),
                         in_plan_network_indicator_code: Some("Y".into()),
                         ..Default::default()

@@ -6,6 +6,7 @@
 //! - [`coverage`]: [`Coverage`], the summary a person wants (active, copay, deductible left, auth required).
 //! - [`error`]: [`AdapterError`], what can go wrong talking to a payer, whose fault it is and whether a retry can help.
 //! - [`text`]: [`Text`], the inline string of the response model's codes, names and amounts.
+//! - [`text_list`]: [`TextList`], a list of `Text`s with one held inline (EB03 service types).
 //! - [`adapter`]: [`PayerAdapter`], the one trait every transport implements.
 //!
 //! This crate knows nothing of HTTP servers, caches, rate limiters or metrics: those wrap adapters in the gateway.
@@ -20,6 +21,7 @@ pub mod phi;
 pub mod request;
 pub mod response;
 pub mod text;
+pub mod text_list;
 
 pub use adapter::{ExchangeInfo, PayerAdapter, PayerReply};
 pub use coverage::{
@@ -37,3 +39,4 @@ pub use response::{
     Warning,
 };
 pub use text::Text;
+pub use text_list::TextList;

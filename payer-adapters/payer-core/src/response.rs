@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::coverage::Coverage;
 use crate::phi::Phi;
 use crate::text::Text;
+use crate::text_list::TextList;
 
 /// One normalized answer: one 271 transaction set (ST..SE) about one subscriber.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -280,8 +281,8 @@ pub struct PlanStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_details: Option<Text>,
     /// EB03 service types.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_type_codes: Vec<Text>,
+    #[serde(default, skip_serializing_if = "<[Text]>::is_empty")]
+    pub service_type_codes: TextList,
 }
 
 /// One EB segment with the segments of its 2110 loop.
@@ -304,11 +305,11 @@ pub struct BenefitInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage_level: Option<Text>,
     /// EB03 (repeating).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_type_codes: Vec<Text>,
+    #[serde(default, skip_serializing_if = "<[Text]>::is_empty")]
+    pub service_type_codes: TextList,
     /// EB03's names, in the same order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub service_types: Vec<Text>,
+    #[serde(default, skip_serializing_if = "<[Text]>::is_empty")]
+    pub service_types: TextList,
     /// EB04.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insurance_type_code: Option<Text>,

@@ -108,6 +108,8 @@ struct Walk<'a> {
     groups: usize,
     gs: Option<Segment<'a>>,
     sets: usize,
+    /// The segments of the transaction set being read, kept from one set to the next.
+    set_buffer: Vec<(Tag, Segment<'a>)>,
 }
 
 impl<'a> Walk<'a> {
@@ -125,6 +127,9 @@ impl<'a> Walk<'a> {
                 },
             );
         }
+        // Sized for a set as long as the whole input, at about one segment per 32 bytes: one allocation for a
+        // typical reply, and one per doubling for a batch of sets.
+        let set_buffer = Vec::with_capacity((tokens.text().len() / 32).min(4096));
         Walk {
             segs: tokens.segments().peekable(),
             responses: Vec::new(),
@@ -136,6 +141,7 @@ impl<'a> Walk<'a> {
             groups: 0,
             gs: None,
             sets: 0,
+            set_buffer,
         }
     }
 
@@ -307,7 +313,16 @@ impl<'a> Walk<'a> {
             );
         }
         let set_id = st.element(1).unwrap_or("");
-        let mut reader = SetReader::new(st, &mut self.segs);
+        let buffer = std::mem::take(&mut self.set_buffer);
+        let mut reader = SetReader::new(st, &mut self.segs, buffer);
+        let outcome = self.read_set(set_id, &mut reader);
+        self.set_buffer = reader.into_buffer();
+        outcome
+    }
+
+    /// Decodes the transaction set in `reader` by its ST01.
+    fn read_set(&mut self, set_id: &str, reader: &mut SetReader<'a>) -> Result<(), X12Error> {
+        let st = reader.st();
         match set_id {
             "271" => {
                 if let Some(gs) = &self.gs {
@@ -319,11 +334,11 @@ impl<'a> Walk<'a> {
                         ));
                     }
                 }
-                let responses = response::decode_transaction(&mut reader)?;
+                let responses = response::decode_transaction(reader)?;
                 self.responses.extend(responses);
             }
             "999" => {
-                let outcome = ack::decode_999(&mut reader)?;
+                let outcome = ack::decode_999(reader)?;
                 self.env_warnings.append(&mut reader.warnings);
                 self.outcome(outcome);
             }

@@ -25,9 +25,14 @@ pub(crate) struct SetReader<'a> {
 
 impl<'a> SetReader<'a> {
     /// Reads the set that `st` opens from `segs`, up to and including its SE (or up to the next envelope
-    /// segment, or the end of the input, when the SE is missing).
-    pub(super) fn new(st: Segment<'a>, segs: &mut Peekable<Segments<'a>>) -> Self {
-        let mut body = Vec::new();
+    /// segment, or the end of the input, when the SE is missing), into `body` (emptied first: the buffer of
+    /// the previous set, handed back by [`SetReader::into_buffer`], so that a batch of sets allocates once).
+    pub(super) fn new(
+        st: Segment<'a>,
+        segs: &mut Peekable<Segments<'a>>,
+        mut body: Vec<(Tag, Segment<'a>)>,
+    ) -> Self {
+        body.clear();
         let mut trailer_warnings = Vec::new();
         let mut lowercase_warned = false;
         loop {
@@ -70,6 +75,11 @@ impl<'a> SetReader<'a> {
             trailer_warnings,
             warnings: Vec::new(),
         }
+    }
+
+    /// The segment buffer, for the next set.
+    pub(super) fn into_buffer(self) -> Vec<(Tag, Segment<'a>)> {
+        self.body
     }
 
     /// The ST segment that opened the set.

@@ -23,8 +23,6 @@
 //!   from which `remaining` is derived when the payer sent a total but no remaining; every other period
 //!   (`21`-`23`, `25`-`28`, `32`, `34`-`36`, or none) is a `total`, a lifetime total (`32`) giving way to a
 //!   plan-period one. The first amount wins otherwise.
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use payer_core::{
     Accumulator, Amounts, BenefitInformation, Coverage, CoverageStatus, DateInformation,
@@ -32,6 +30,7 @@ use payer_core::{
 };
 use rust_decimal::Decimal;
 
+use super::service_index::ServiceIndex;
 use crate::codes;
 
 const HEALTH_PLAN: &str = "30";
@@ -76,23 +75,15 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
     // Most responses speak of a few dozen service types at most: one allocation, no growth (each growth would
     // copy every builder so far).
     let mut services: Vec<ServiceBuilder> = Vec::with_capacity(benefits.len().min(32));
-    // Service type code -> index in `services`, so that many codes cost no quadratic search.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    // Consecutive EBs are mostly about the same service (a deductible comes as eight EBs for `30`): the last
-    // code looked up is checked before hashing.
-    let mut last: Option<(&str, usize)> = None;
+    let mut index = ServiceIndex::default();
     for benefit in benefits {
         let codes = benefit.service_type_codes.iter().map(Text::as_str);
         let codes = codes.chain(benefit.service_type_codes.is_empty().then_some(HEALTH_PLAN));
         for code in codes {
-            let at = match last {
-                Some((seen, at)) if seen == code => at,
-                _ => *index.entry(code).or_insert_with(|| {
-                    services.push(ServiceBuilder::new(code));
-                    services.len() - 1
-                }),
-            };
-            last = Some((code, at));
+            let at = index.position(code, || {
+                services.push(ServiceBuilder::new(code));
+                services.len() - 1
+            });
             if let Some(service) = services.get_mut(at) {
                 service.add(benefit);
             }
@@ -263,17 +254,31 @@ fn amounts(network: &mut NetworkBenefits, kind: usize, family: bool) -> &mut Amo
     }
 }
 
-/// Parses a number as X12 sends it. Plain `2500`, `12.50` or `.2` are read without the general parser, to the
-/// same value and scale; anything else goes through it.
-pub(super) fn parse_decimal(v: &str) -> Option<Decimal> {
+/// A number in the plain form most payers send (`2500`, `12.50`, `.2`: up to 18 digits and at most one point),
+/// split at its point; `None` for anything else (a sign, an exponent, too many digits).
+fn plain_number(v: &str) -> Option<(&str, &str)> {
     let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-    let digits = || int.bytes().chain(frac.bytes());
-    if (1..=18).contains(&(int.len() + frac.len())) && digits().all(|b| b.is_ascii_digit()) {
-        let mantissa = digits().fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
-        let scale = u32::try_from(frac.len()).ok()?;
-        return Decimal::try_new(mantissa, scale).ok();
-    }
-    v.parse().ok()
+    let digits = int.len() + frac.len();
+    let all_digits = int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+    ((1..=18).contains(&digits) && all_digits).then_some((int, frac))
+}
+
+/// Parses a number as X12 sends it. The plain form is read without the general parser, to the same value and
+/// scale; anything else goes through it.
+fn parse_decimal(v: &str) -> Option<Decimal> {
+    let Some((int, frac)) = plain_number(v) else {
+        return v.parse().ok();
+    };
+    let mantissa = int
+        .bytes()
+        .chain(frac.bytes())
+        .fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
+    Decimal::try_new(mantissa, u32::try_from(frac.len()).ok()?).ok()
+}
+
+/// Whether [`parse_decimal`] reads `v`, without building the number when it is plain.
+pub(super) fn is_decimal(v: &str) -> bool {
+    plain_number(v).is_some() || v.parse::<Decimal>().is_ok()
 }
 
 /// EB08 as a percent: `.2` is 20; a value above 1 is taken to be a percent already.

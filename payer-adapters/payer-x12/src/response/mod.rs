@@ -10,6 +10,7 @@ mod decode;
 mod encode;
 mod loops;
 mod normalize;
+mod service_index;
 
 pub use coverage::summarize;
 pub(crate) use decode::decode_transaction;

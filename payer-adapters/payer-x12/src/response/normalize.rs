@@ -8,7 +8,7 @@ use payer_core::{
     ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery, Text,
 };
 
-use super::coverage::parse_decimal;
+use super::coverage::is_decimal;
 use crate::codes;
 use crate::error::{X12Error, X12ErrorKind};
 use crate::tokenizer::{trim_spaces, Segment};
@@ -282,7 +282,7 @@ pub(crate) fn push_benefit(
     }
     let numbers_ok = [amount, percent, quantity]
         .into_iter()
-        .all(|v| v.is_empty() || parse_decimal(v).is_some());
+        .all(|v| v.is_empty() || is_decimal(v));
     Ok((!numbers_ok).then_some("EB07, EB08 or EB10 is not a number"))
 }
 

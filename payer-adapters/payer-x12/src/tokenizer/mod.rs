@@ -23,6 +23,7 @@
 //! delimiters that are letters, digits or spaces or that collide, and bytes that are not UTF-8.
 
 mod isa;
+mod scan;
 mod segment;
 #[cfg(test)]
 mod tests;

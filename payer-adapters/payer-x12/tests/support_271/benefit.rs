@@ -108,7 +108,7 @@ pub(crate) fn benefit(dependent_loop: bool) -> impl Strategy<Value = BenefitInfo
             loop_id: if dependent_loop { "2110D" } else { "2110C" }.into(),
             code: t(code),
             coverage_level_code: ot(level),
-            service_type_codes: vt(service_type_codes),
+            service_type_codes: vt(service_type_codes).into(),
             insurance_type_code: ot(insurance),
             plan_coverage: ot(plan_coverage),
             time_qualifier_code: ot(period),

@@ -1,0 +1,117 @@
+//! Finding one delimiter byte in a short value eight bytes at a time (SWAR: SIMD within a register).
+//!
+//! X12 elements are a few bytes long and a segment holds a dozen of them, so a search starts and stops far
+//! more often than it runs: a `memchr` call per element spends more on its setup than on the search, and a
+//! byte-at-a-time loop spends a compare and a branch per byte. Reading eight bytes as one `u64` and marking
+//! the bytes equal to the delimiter costs a handful of instructions per word, whatever the word holds.
+
+/// `0x01` in every byte.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+/// `0x7F` in every byte.
+const LOW7: u64 = u64::from_ne_bytes([0x7F; 8]);
+
+/// The high bit of every byte of `word` that equals `needle` set, and no other bit.
+///
+/// Exact, with no false positives from borrows: `(b & 0x7F) + 0x7F` carries into the high bit only when the low
+/// seven bits of `b` are not all zero, and never into the next byte.
+#[inline]
+fn matches(word: u64, needle: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(needle));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The positions of `needle` in `haystack`, in order.
+#[derive(Debug, Clone)]
+pub(crate) struct Positions<'a> {
+    haystack: &'a [u8],
+    needle: u8,
+    /// Where the word in `mask` starts.
+    base: usize,
+    /// The matches of the current word not yet handed out, as high bits of their bytes (little-endian order).
+    mask: u64,
+}
+
+impl<'a> Positions<'a> {
+    pub(crate) fn new(haystack: &'a [u8], needle: u8) -> Self {
+        let mut positions = Positions {
+            haystack,
+            needle,
+            base: 0,
+            mask: 0,
+        };
+        positions.mask = positions.word_matches(0);
+        positions
+    }
+
+    /// The matches in the eight bytes from `at` (fewer at the end, padded with bytes that never match).
+    #[inline]
+    fn word_matches(&self, at: usize) -> u64 {
+        let rest = self.haystack.get(at..).unwrap_or_default();
+        let word = match rest.first_chunk::<8>() {
+            Some(chunk) => u64::from_le_bytes(*chunk),
+            None => {
+                let mut padded = [!self.needle; 8];
+                padded
+                    .iter_mut()
+                    .zip(rest)
+                    .for_each(|(slot, byte)| *slot = *byte);
+                u64::from_le_bytes(padded)
+            }
+        };
+        matches(word, self.needle)
+    }
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 8;
+            if self.base >= self.haystack.len() {
+                return None;
+            }
+            self.mask = self.word_matches(self.base);
+        }
+        let at = self.base + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// The first position of `needle` in `haystack`.
+#[inline]
+pub(crate) fn find(haystack: &[u8], needle: u8) -> Option<usize> {
+    Positions::new(haystack, needle).next()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{find, Positions};
+
+    #[test]
+    fn finds_every_position_in_words_and_tails() {
+        let hay = b"EB*C*IND*30*PR*SUNRISE PPO GOLD 2500*23*2500*****Y";
+        let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == b'*').collect();
+        assert_eq!(Positions::new(hay, b'*').collect::<Vec<_>>(), expected);
+        assert_eq!(find(b"30^1^33", b'^'), Some(2));
+        assert_eq!(find(b"", b'^'), None);
+        assert_eq!(find(b"ABC", b'^'), None);
+        assert_eq!(
+            Positions::new(b"\x80\x00\xFF", 0xFF).collect::<Vec<_>>(),
+            [2]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_a_byte_loop(hay in proptest::collection::vec(any::<u8>(), 0..64), needle: u8) {
+            let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == needle).collect();
+            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected.clone());
+            prop_assert_eq!(find(&hay, needle), expected.first().copied());
+        }
+    }
+}
