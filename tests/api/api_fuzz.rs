@@ -97,26 +97,30 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
 }
 
 /// A request of the API's shape whose every field may be missing, wrong-typed or hostile.
+///
+/// Each field is valid most of the time (weights of about 20 to 3), so that about a quarter of the cases pass
+/// validation with all ten fields and reach the payer: with even odds per field, too few would (a run once had
+/// only 6 of 400), and the path past validation would go untested.
 fn request_model() -> impl Strategy<Value = Value> {
     let text = prop_oneof![
-        4 => "[A-Z]{1,12}",
+        20 => "[A-Z]{1,12}",
         1 => "[A-Za-z0-9 '.,~*^:|>\\-]{0,70}",
         1 => ".{0,20}",
         1 => Just(String::new()),
     ];
     let date = prop_oneof![
-        4 => "19[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])",
+        20 => "19[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])",
         1 => "(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9])",
         1 => "[0-9]{0,10}",
         1 => ".{0,10}"
     ];
     let member_id = prop_oneof![
-        3 => "(ACT|INA|DEP|DED|AUTH|RX|INV|REJ|ZZ)[A-Z0-9]{0,10}",
+        12 => "(ACT|INA|DEP|DED|AUTH|RX|INV|REJ|ZZ)[A-Z0-9]{0,10}",
         1 => "[A-Za-z0-9~*]{0,90}",
     ];
     // Mostly today (inside the date-of-service window), so that many cases reach the payer.
     let today = chrono::Local::now().format("%Y%m%d").to_string();
-    let service_date = prop_oneof![3 => Just(today), 1 => date.clone()];
+    let service_date = prop_oneof![12 => Just(today), 1 => date.clone()];
     let codes = prop::collection::vec(
         prop_oneof![
             6 => Just("30".to_owned()),
@@ -128,12 +132,12 @@ fn request_model() -> impl Strategy<Value = Value> {
     );
     (
         prop_oneof![
-            3 => Just("sandbox".to_owned()),
+            12 => Just("sandbox".to_owned()),
             1 => Just("sbx".to_owned()),
             1 => Just("sandbox-single".to_owned()),
             1 => text.clone()
         ],
-        prop_oneof![3 => Just(NPI.to_owned()), 1 => "[0-9]{10}", 1 => text.clone()],
+        prop_oneof![20 => Just(NPI.to_owned()), 1 => "[0-9]{10}", 1 => text.clone()],
         member_id,
         text.clone(),
         text,
@@ -141,7 +145,7 @@ fn request_model() -> impl Strategy<Value = Value> {
         prop_oneof![3 => Just("M"), 3 => Just("F"), 1 => Just("U"), 1 => Just("X")],
         codes,
         service_date,
-        prop::option::of(prop_oneof![4 => "[0-9]{9}", 1 => ".{0,12}"]),
+        prop::option::of(prop_oneof![20 => "[0-9]{9}", 1 => ".{0,12}"]),
         any::<u8>(),
     )
         .prop_map(
@@ -157,7 +161,7 @@ fn request_model() -> impl Strategy<Value = Value> {
                 let object = body.as_object_mut().unwrap();
                 let keys: Vec<String> = object.keys().cloned().collect();
                 for (index, key) in keys.iter().enumerate() {
-                    if drop < 64 && drop & (1 << (index % 6)) != 0 {
+                    if drop < 16 && drop & (1 << (index % 6)) != 0 {
                         object.remove(key);
                     }
                 }
