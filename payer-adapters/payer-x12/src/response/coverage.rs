@@ -176,9 +176,10 @@ impl ServiceBuilder {
 
     fn add(&mut self, b: &BenefitInformation) {
         let c = &mut self.coverage;
-        if is_active(&b.code) {
+        let code = b.code.as_str();
+        if is_active(code) {
             c.active = Some(true);
-        } else if (is_inactive(&b.code) || b.code == "I") && c.active.is_none() {
+        } else if (is_inactive(code) || code == "I") && c.active.is_none() {
             c.active = Some(false);
         }
         match b.auth_or_cert_indicator.as_deref() {

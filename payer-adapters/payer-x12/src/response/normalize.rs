@@ -220,10 +220,9 @@ pub(crate) fn push_benefit(
     loop_id: &'static str,
     list: &mut Vec<BenefitInformation>,
 ) -> Result<Option<&'static str>, X12Error> {
-    let raw = seg.raw_fields::<13>();
-    let [code, level, _, insurance, plan, period, amount, percent, qty_qualifier, quantity, auth, network, _] =
-        raw.map(trim_spaces);
-    let [_, _, services, .., procedure] = raw;
+    // EB03 and EB13 come trimmed as a whole; their repetitions and components are trimmed one by one below.
+    let [code, level, services, insurance, plan, period, amount, percent, qty_qualifier, quantity, auth, network, procedure] =
+        seg.fields::<13>();
     if code.is_empty() {
         return Err(invalid(
             seg,

@@ -1,19 +1,20 @@
 //! [`ServiceIndex`]: where each service type's entry is in the coverage summary being built.
 //!
-//! A 271 speaks of a dozen service types or so, and consecutive EBs mostly of the same one: the last code is
-//! checked first, then a short list is searched (a few compares of one- or two-byte codes cost less than hashing
-//! one). A reply naming more than [`LINEAR_LIMIT`] service types, which only a batch or a hostile payer sends,
-//! moves the index to a hash map, so that the search never turns quadratic.
+//! A 271 speaks of a dozen or two service types, and consecutive EBs mostly of the same one: the last code is
+//! checked first, then a short list is searched, comparing each code as one integer ([`key`]: service type codes
+//! are one or two bytes), which costs less than hashing it. A reply naming more than [`LINEAR_LIMIT`] service
+//! types, which only a hostile payer sends, moves the index to a hash map, so that the search never turns
+//! quadratic.
 use std::collections::HashMap;
 
 /// Codes searched one by one before the index becomes a hash map.
-const LINEAR_LIMIT: usize = 16;
+const LINEAR_LIMIT: usize = 48;
 
 /// Service type code to position, for codes borrowed from the benefits being summarized.
 #[derive(Default)]
 pub(super) struct ServiceIndex<'a> {
     last: Option<(&'a str, usize)>,
-    few: Vec<(&'a str, usize)>,
+    few: Vec<(u32, &'a str, usize)>,
     many: HashMap<&'a str, usize>,
 }
 
@@ -39,7 +40,11 @@ impl<'a> ServiceIndex<'a> {
 
     fn find(&self, code: &str) -> Option<usize> {
         if self.many.is_empty() {
-            self.few.iter().find(|(c, _)| *c == code).map(|(_, at)| *at)
+            let wanted = key(code);
+            self.few
+                .iter()
+                .find(|(k, c, _)| *k == wanted && (wanted != LONG || *c == code))
+                .map(|(_, _, at)| *at)
         } else {
             self.many.get(code).copied()
         }
@@ -49,11 +54,24 @@ impl<'a> ServiceIndex<'a> {
         if !self.many.is_empty() {
             self.many.insert(code, at);
         } else if self.few.len() < LINEAR_LIMIT {
-            self.few.push((code, at));
+            self.few.push((key(code), code, at));
         } else {
-            self.many = self.few.drain(..).collect();
+            self.many = self.few.drain(..).map(|(_, c, at)| (c, at)).collect();
             self.many.insert(code, at);
         }
+    }
+}
+
+/// The key of codes longer than three bytes, which are then compared as strings.
+const LONG: u32 = u32::MAX;
+
+/// A code of up to three bytes as one integer (its bytes and its length: equal keys are equal codes).
+fn key(code: &str) -> u32 {
+    match *code.as_bytes() {
+        [a] => u32::from_le_bytes([a, 0, 0, 1]),
+        [a, b] => u32::from_le_bytes([a, b, 0, 2]),
+        [a, b, c] => u32::from_le_bytes([a, b, c, 3]),
+        _ => LONG,
     }
 }
 
@@ -63,7 +81,9 @@ mod tests {
 
     #[test]
     fn gives_each_code_one_position_before_and_after_the_switch_to_hashing() {
-        let codes: Vec<String> = (0..LINEAR_LIMIT * 3).map(|i| format!("C{i}")).collect();
+        // Short codes, long ones (compared as strings), and more of them than the linear limit.
+        let mut codes: Vec<String> = (0..LINEAR_LIMIT * 3).map(|i| format!("{i}")).collect();
+        codes.extend(["LONGER1", "LONGER2", "A", "AB"].map(String::from));
         let mut index = ServiceIndex::default();
         let mut next = 0;
         for round in 0..2 {

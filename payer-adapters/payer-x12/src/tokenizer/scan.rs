@@ -80,26 +80,20 @@ impl Iterator for Positions<'_> {
     }
 }
 
-/// The first position of `needle` in `haystack`.
-#[inline]
-pub(crate) fn find(haystack: &[u8], needle: u8) -> Option<usize> {
-    Positions::new(haystack, needle).next()
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
-    use super::{find, Positions};
+    use super::Positions;
 
     #[test]
     fn finds_every_position_in_words_and_tails() {
         let hay = b"EB*C*IND*30*PR*SUNRISE PPO GOLD 2500*23*2500*****Y";
         let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == b'*').collect();
         assert_eq!(Positions::new(hay, b'*').collect::<Vec<_>>(), expected);
-        assert_eq!(find(b"30^1^33", b'^'), Some(2));
-        assert_eq!(find(b"", b'^'), None);
-        assert_eq!(find(b"ABC", b'^'), None);
+        assert_eq!(Positions::new(b"30^1^33", b'^').next(), Some(2));
+        assert_eq!(Positions::new(b"", b'^').next(), None);
+        assert_eq!(Positions::new(b"ABC", b'^').next(), None);
         assert_eq!(
             Positions::new(b"\x80\x00\xFF", 0xFF).collect::<Vec<_>>(),
             [2]
@@ -110,8 +104,7 @@ mod tests {
         #[test]
         fn agrees_with_a_byte_loop(hay in proptest::collection::vec(any::<u8>(), 0..64), needle: u8) {
             let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == needle).collect();
-            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected.clone());
-            prop_assert_eq!(find(&hay, needle), expected.first().copied());
+            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected);
         }
     }
 }

@@ -6,7 +6,7 @@
 //! [`Segment::fields`] finds the first `N` in one pass. Element numbers are 1-based as in the implementation guides (`EB03` is
 //! `element(3)`). Values are trimmed of surrounding spaces; [`Segment::raw_element`] gives them as sent.
 use super::isa::Delimiters;
-use super::scan::{find, Positions};
+use super::scan::Positions;
 
 /// One segment of an interchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,30 +79,33 @@ impl<'a> Segment<'a> {
 
     /// Elements 1 to `N` in one pass, as sent; `""` where absent.
     pub fn raw_fields<const N: usize>(&self) -> [&'a str; N] {
-        let mut out = [""; N];
-        let Some(data) = self.data else {
-            return out;
-        };
-        let sep = self.delimiters.element;
-        let mut slots = out.iter_mut();
-        let mut start = 0;
-        for at in Positions::new(data.as_bytes(), sep) {
-            let Some(slot) = slots.next() else {
-                return out;
-            };
-            // The separator is ASCII, so both ends fall on character boundaries.
-            *slot = data.get(start..at).unwrap_or("");
-            start = at + 1;
-        }
-        if let Some(slot) = slots.next() {
-            *slot = data.get(start..).unwrap_or("");
-        }
-        out
+        self.split_fields::<N, false>()
     }
 
     /// Elements 1 to `N` in one pass, trimmed; `""` where absent or empty.
     pub fn fields<const N: usize>(&self) -> [&'a str; N] {
-        self.raw_fields::<N>().map(trim_spaces)
+        self.split_fields::<N, true>()
+    }
+
+    #[inline(always)]
+    fn split_fields<const N: usize, const TRIM: bool>(&self) -> [&'a str; N] {
+        let mut out = [""; N];
+        let Some(data) = self.data else {
+            return out;
+        };
+        let mut ends = Positions::new(data.as_bytes(), self.delimiters.element);
+        let mut start = 0;
+        for slot in &mut out {
+            let end = ends.next();
+            // The separator is ASCII, so both ends fall on character boundaries.
+            let value = data.get(start..end.unwrap_or(data.len())).unwrap_or("");
+            *slot = if TRIM { trim_spaces(value) } else { value };
+            match end {
+                Some(at) => start = at + 1,
+                None => break,
+            }
+        }
+        out
     }
 
     /// The repeated values of element `n` (split on the repetition separator), trimmed, empty ones skipped.
@@ -190,7 +193,8 @@ impl<'a> Iterator for Split<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match self.sep.and_then(|sep| find(rest.as_bytes(), sep)) {
+        // Repetitions and components are a few bytes long: a plain loop beats setting up a word-wise search.
+        match self.sep.and_then(|sep| rest.bytes().position(|b| b == sep)) {
             Some(at) => {
                 // The separator is ASCII, so both slices fall on character boundaries.
                 self.rest = Some(rest.get(at + 1..).unwrap_or(""));
