@@ -5,6 +5,7 @@
 //! - [`memory`]: [`InMemoryCache`], bounded, per-entry lifetimes (moka); the embedded default.
 //! - [`redis`]: [`RedisCache`], shared by every instance, values encrypted ([`seal`]), a short local tier.
 //! - [`seal`]: [`Sealer`], AES-256-GCM of stored values with key ids (rotation).
+//! - [`stored`]: [`StoredAnswer`], an answer serialized once when stored, so that a hit serves bytes.
 //!
 //! Why a trait: the in-memory cache is one process's; the Redis issue puts a shared, encrypted cache behind
 //! the same two calls, and the router does not change. Errors stay inside an implementation: a cache that
@@ -20,12 +21,14 @@ pub mod memory;
 pub mod policy;
 pub mod redis;
 pub mod seal;
+pub mod stored;
 
 pub use key::{CacheKey, CacheKeyer};
 pub use memory::InMemoryCache;
 pub use policy::ttl_for;
 pub use redis::RedisCache;
 pub use seal::Sealer;
+pub use stored::StoredAnswer;
 
 /// A store of answers by [`CacheKey`].
 #[async_trait]
@@ -51,9 +54,9 @@ pub trait EligibilityCache: Send + Sync + 'static {
 /// One stored answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedEntry {
-    /// The merged answer, with `x12` holding the raw payload(s) so a later hit can return them on request.
-    /// It contains member data: it lives in process memory here; the Redis cache will encrypt it.
-    pub response: Arc<EligibilityResponse>,
+    /// The merged answer, serialized, with the raw payload(s) so a later hit can return them on request.
+    /// It contains member data: it lives in process memory here; the Redis cache encrypts it.
+    pub answer: Arc<StoredAnswer>,
     /// When it was stored (wall clock, so that it means the same to every instance of a shared cache).
     pub stored_at: SystemTime,
     /// How long after `stored_at` it is fresh (the lifetime it was `put` with); past that, a cache that keeps
@@ -69,13 +72,13 @@ pub struct NoCache;
 // === impl CachedEntry ===
 
 impl CachedEntry {
-    /// An entry stored now.
-    pub fn new(response: EligibilityResponse) -> CachedEntry {
-        CachedEntry {
-            response: Arc::new(response),
+    /// An entry stored now; `None` if the answer does not serialize (a well-formed one always does).
+    pub fn new(response: &EligibilityResponse) -> Option<CachedEntry> {
+        Some(CachedEntry {
+            answer: Arc::new(StoredAnswer::new(response)?),
             stored_at: SystemTime::now(),
             fresh_for: Duration::MAX,
-        }
+        })
     }
 
     /// Whether it is within the lifetime it was stored with.

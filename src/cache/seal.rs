@@ -1,7 +1,8 @@
 //! [`Sealer`]: how an answer is stored outside the process: serialized, then encrypted with AES-256-GCM.
 //!
-//! Layout of a sealed value: `[format 0x01][key id][12-byte random nonce][ciphertext || 16-byte tag]`. The
-//! plaintext is JSON: `{"storedAtMs": ..., "freshForMs": ..., "response": {...}}`. The Redis key is the
+//! Layout of a sealed value: `[format 0x02][key id][12-byte random nonce][ciphertext || 16-byte tag]`. The
+//! plaintext is `[stored at: ms since the epoch, u64 LE][fresh for: ms, u64 LE]` and the answer in its
+//! [`StoredAnswer`] form, so that a hit opens to bytes it can serve without decoding. The Redis key is the
 //! associated data, so a value copied under another key (by someone who can write to Redis) fails to open
 //! instead of answering for another member.
 //!
@@ -13,15 +14,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use payer_core::EligibilityResponse;
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::CachedEntry;
+use super::{CachedEntry, StoredAnswer};
 use crate::config::EncryptionKey;
 
-/// The first byte of every sealed value.
-const FORMAT_V1: u8 = 1;
+/// The first byte of every sealed value (1 was a JSON plaintext: such values are misses, and expire).
+const FORMAT_V2: u8 = 2;
+/// Bytes of the plaintext before the answer: stored at, fresh for.
+const TIMES_BYTES: usize = 16;
 /// Bytes of an AES-GCM nonce.
 const NONCE_BYTES: usize = 12;
 /// Bytes before the ciphertext: format, key id, nonce.
@@ -51,15 +52,6 @@ pub enum OpenError {
     Decode,
 }
 
-/// The plaintext of a sealed value.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Plain<R> {
-    stored_at_ms: u64,
-    fresh_for_ms: u64,
-    response: R,
-}
-
 // === impl Sealer ===
 
 impl Sealer {
@@ -77,12 +69,12 @@ impl Sealer {
     /// Serializes and encrypts `entry`, bound to `context` (the storage key). `None` only if serialization
     /// or encryption fails, which a well-formed answer never does.
     pub fn seal(&self, entry: &CachedEntry, context: &[u8]) -> Option<Vec<u8>> {
-        let plain = Plain {
-            stored_at_ms: millis_since_epoch(entry.stored_at),
-            fresh_for_ms: u64::try_from(entry.fresh_for.as_millis()).unwrap_or(u64::MAX),
-            response: entry.response.as_ref(),
-        };
-        let json = serde_json::to_vec(&plain).ok()?;
+        let answer = entry.answer.as_bytes();
+        let mut plain = Vec::with_capacity(TIMES_BYTES + answer.len());
+        plain.extend_from_slice(&millis_since_epoch(entry.stored_at).to_le_bytes());
+        let fresh_for_ms = u64::try_from(entry.fresh_for.as_millis()).unwrap_or(u64::MAX);
+        plain.extend_from_slice(&fresh_for_ms.to_le_bytes());
+        plain.extend_from_slice(answer);
         let (id, cipher) = self.keys.first()?;
         let mut nonce = [0u8; NONCE_BYTES];
         rand::fill(&mut nonce);
@@ -90,13 +82,13 @@ impl Sealer {
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
-                    msg: &json,
+                    msg: &plain,
                     aad: context,
                 },
             )
             .ok()?;
         let mut sealed = Vec::with_capacity(HEADER_BYTES + ciphertext.len());
-        sealed.push(FORMAT_V1);
+        sealed.push(FORMAT_V2);
         sealed.push(*id);
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&ciphertext);
@@ -111,7 +103,7 @@ impl Sealer {
         let [format, id, nonce @ ..] = header else {
             return Err(OpenError::Format);
         };
-        if *format != FORMAT_V1 {
+        if *format != FORMAT_V2 {
             return Err(OpenError::Format);
         }
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| OpenError::Format)?;
@@ -121,7 +113,7 @@ impl Sealer {
             .find(|(known, _)| known == id)
             .map(|(_, cipher)| cipher)
             .ok_or(OpenError::UnknownKey(*id))?;
-        let json = cipher
+        let mut plain = cipher
             .decrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -130,12 +122,18 @@ impl Sealer {
                 },
             )
             .map_err(|_| OpenError::Authentication)?;
-        let plain: Plain<EligibilityResponse> =
-            serde_json::from_slice(&json).map_err(|_| OpenError::Decode)?;
+        let [a0, a1, a2, a3, a4, a5, a6, a7, f0, f1, f2, f3, f4, f5, f6, f7, ..] = plain[..] else {
+            return Err(OpenError::Decode);
+        };
+        let stored_at_ms = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
+        let fresh_for_ms = u64::from_le_bytes([f0, f1, f2, f3, f4, f5, f6, f7]);
+        // The answer moves to the front of the same buffer: no second copy of its bytes.
+        plain.drain(..TIMES_BYTES);
+        let answer = StoredAnswer::from_bytes(plain).map_err(|_| OpenError::Decode)?;
         Ok(CachedEntry {
-            response: Arc::new(plain.response),
-            stored_at: UNIX_EPOCH + Duration::from_millis(plain.stored_at_ms),
-            fresh_for: Duration::from_millis(plain.fresh_for_ms),
+            answer: Arc::new(answer),
+            stored_at: UNIX_EPOCH + Duration::from_millis(stored_at_ms),
+            fresh_for: Duration::from_millis(fresh_for_ms),
         })
     }
 }

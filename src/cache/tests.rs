@@ -242,30 +242,30 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     cache
         .put(
             short.clone(),
-            CachedEntry::new(response(CoverageStatus::Active, vec![])),
+            CachedEntry::new(&response(CoverageStatus::Active, vec![])).unwrap(),
             Duration::from_millis(150),
         )
         .await;
     cache
         .put(
             long.clone(),
-            CachedEntry::new(response(CoverageStatus::Inactive, vec![])),
+            CachedEntry::new(&response(CoverageStatus::Inactive, vec![])).unwrap(),
             Duration::from_secs(60),
         )
         .await;
     let hit = cache.get(&short).await.unwrap();
-    assert_eq!(hit.response.coverage.status, CoverageStatus::Active);
+    assert_eq!(hit.answer.status(), CoverageStatus::Active);
     assert!(hit.age() < Duration::from_secs(1));
     // Replacing takes the new value and the new lifetime.
     cache
         .put(
             short.clone(),
-            CachedEntry::new(response(CoverageStatus::Inactive, vec![])),
+            CachedEntry::new(&response(CoverageStatus::Inactive, vec![])).unwrap(),
             Duration::from_millis(150),
         )
         .await;
     assert_eq!(
-        cache.get(&short).await.unwrap().response.coverage.status,
+        cache.get(&short).await.unwrap().answer.status(),
         CoverageStatus::Inactive
     );
     // moka keeps its own clock, not tokio's, so expiry is waited for in real time (briefly).
@@ -279,7 +279,7 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     cache
         .put(
             long.clone(),
-            CachedEntry::new(response(CoverageStatus::Active, vec![])),
+            CachedEntry::new(&response(CoverageStatus::Active, vec![])).unwrap(),
             Duration::ZERO,
         )
         .await;
@@ -295,7 +295,7 @@ async fn memory_cache_is_bounded() {
         cache
             .put(
                 keyer().derive(&inquiry),
-                CachedEntry::new(EligibilityResponse::default()),
+                CachedEntry::new(&EligibilityResponse::default()).unwrap(),
                 Duration::from_secs(60),
             )
             .await;
@@ -310,7 +310,7 @@ async fn no_cache_never_hits() {
     NoCache
         .put(
             key.clone(),
-            CachedEntry::new(EligibilityResponse::default()),
+            CachedEntry::new(&EligibilityResponse::default()).unwrap(),
             Duration::from_secs(60),
         )
         .await;

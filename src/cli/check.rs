@@ -239,7 +239,7 @@ async fn in_process(args: &CheckArgs, request: Value) -> anyhow::Result<Outcome>
     let outcome = match result {
         Ok(answer) => {
             let body = CheckBody {
-                response: answer.response,
+                response: answer.response.into_response()?,
                 meta: answer.meta,
             };
             match ApiError::check_answer(body) {

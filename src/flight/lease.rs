@@ -154,16 +154,17 @@ impl Leases {
         let Some(sealed) = value.strip_prefix(DONE) else {
             return Seen::Held;
         };
-        match self.sealer.open(sealed, lease_key.as_bytes()) {
-            Ok(entry) => Seen::Done(Box::new(Fetched {
-                response: (*entry.response).clone(),
+        let opened = self.sealer.open(sealed, lease_key.as_bytes());
+        match opened.map(|entry| entry.answer.decode("", true)) {
+            Ok(Ok(response)) => Seen::Done(Box::new(Fetched {
+                response,
                 exchanges: Vec::new(),
                 payer_latency_ms: None,
                 attempts: 0,
                 cached_age: None,
             })),
-            // Unreadable (another fleet's key?): wait for it to expire, then take over.
-            Err(_) => Seen::Held,
+            // Unreadable (another fleet's key, or another version's answer): wait for it to expire, then take over.
+            Ok(Err(_)) | Err(_) => Seen::Held,
         }
     }
 
@@ -190,9 +191,10 @@ impl Leases {
         };
         let published = match &result {
             Ok(fetched) => {
-                let entry = CachedEntry::new(fetched.response.clone());
+                let sealed = CachedEntry::new(&fetched.response)
+                    .and_then(|entry| self.sealer.seal(&entry, lease_key.as_bytes()));
                 let mut value = DONE.to_vec();
-                match self.sealer.seal(&entry, lease_key.as_bytes()) {
+                match sealed {
                     Some(sealed) => {
                         value.extend_from_slice(&sealed);
                         value

@@ -88,19 +88,17 @@ impl CheckOutcome {
     /// The outcome of a router result, as the API will answer it.
     pub fn of(result: &Result<CheckAnswer, CheckError>) -> CheckOutcome {
         match result {
-            Ok(answer) => CheckOutcome::of_response(&answer.response),
+            Ok(answer) => PayerOutcome::of_status(
+                answer.response.status(),
+                answer.response.all_rejections_retryable(),
+            )
+            .into(),
             Err(CheckError::UnknownPayer { .. }) => CheckOutcome::UnknownPayer,
             Err(CheckError::ServiceTypeNotSupported { .. }) => CheckOutcome::InvalidRequest,
             Err(CheckError::DeadlineExceeded) => CheckOutcome::Timeout,
             Err(CheckError::Payer(error)) => PayerOutcome::of_error(error).into(),
             Err(CheckError::AuditUnavailable) => CheckOutcome::Internal,
         }
-    }
-
-    /// The outcome of a payer's answer: its coverage status; a rejection whose every error is retryable
-    /// (AAA 42) is `unavailable`, as the API answers it (503).
-    pub fn of_response(response: &EligibilityResponse) -> CheckOutcome {
-        PayerOutcome::of_response(response).into()
     }
 }
 
@@ -149,20 +147,22 @@ impl PayerOutcome {
         }
     }
 
-    /// The outcome of a payer's answer (see [`CheckOutcome::of_response`]).
+    /// The outcome of a payer's answer: its coverage status; a rejection whose every error is retryable
+    /// (AAA 42) is `unavailable`, as the API answers it (503).
     pub fn of_response(response: &EligibilityResponse) -> PayerOutcome {
-        match response.coverage.status {
+        let errors = &response.errors;
+        let all_retryable = !errors.is_empty() && errors.iter().all(|error| error.retryable);
+        PayerOutcome::of_status(response.coverage.status, all_retryable)
+    }
+
+    /// The outcome of an answer with this coverage status, whose rejections are all retryable or not.
+    pub fn of_status(status: CoverageStatus, all_rejections_retryable: bool) -> PayerOutcome {
+        match status {
             CoverageStatus::Active => PayerOutcome::Active,
             CoverageStatus::Inactive => PayerOutcome::Inactive,
             CoverageStatus::Unknown => PayerOutcome::Unknown,
-            CoverageStatus::Rejected => {
-                let errors = &response.errors;
-                if !errors.is_empty() && errors.iter().all(|error| error.retryable) {
-                    PayerOutcome::Unavailable
-                } else {
-                    PayerOutcome::Rejected
-                }
-            }
+            CoverageStatus::Rejected if all_rejections_retryable => PayerOutcome::Unavailable,
+            CoverageStatus::Rejected => PayerOutcome::Rejected,
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use payer_core::{EligibilityRequest, FaultSide, PayerAdapter};
 use tokio::time::Instant;
 
-use super::{merge, CacheMeta, CheckAnswer, CheckError, ExchangeMeta, Meta, Router};
+use super::{merge, AnswerBody, CacheMeta, CheckAnswer, CheckError, ExchangeMeta, Meta, Router};
 use crate::cache::{ttl_for, CacheKey, CachedEntry, EligibilityCache};
 use crate::config::{CacheTtls, PayerConfig};
 use crate::flight::{Fetched, Role, Work};
@@ -115,13 +115,16 @@ impl Plan {
         let priority = lane::current();
         let work = async move {
             if let Some(entry) = cache.get(&key).await.filter(CachedEntry::is_fresh) {
-                return Ok(Fetched {
-                    response: (*entry.response).clone(),
-                    exchanges: Vec::new(),
-                    payer_latency_ms: None,
-                    attempts: 0,
-                    cached_age: Some(entry.age()),
-                });
+                // The control number is the check's, set by `fetched_answer`; `x12` is stripped there too.
+                if let Ok(response) = entry.answer.decode("", true) {
+                    return Ok(Fetched {
+                        response,
+                        exchanges: Vec::new(),
+                        payer_latency_ms: None,
+                        attempts: 0,
+                        cached_age: Some(entry.age()),
+                    });
+                }
             }
             let chunks = merge::split(&inquiry, max_per_inquiry);
             let started = Instant::now();
@@ -137,9 +140,9 @@ impl Plan {
                 .collect();
             let response = merge::merge(replies);
             if let Some(ttl) = ttl_for(&response, &ttls) {
-                cache
-                    .put(key, CachedEntry::new(response.clone()), ttl)
-                    .await;
+                if let Some(entry) = CachedEntry::new(&response) {
+                    cache.put(key, entry, ttl).await;
+                }
             }
             Ok(Fetched {
                 response,
@@ -182,7 +185,7 @@ fn fetched_answer(
         Role::Follower => (Vec::new(), 0),
     };
     CheckAnswer {
-        response,
+        response: AnswerBody::Fresh(Box::new(response)),
         meta: Meta {
             trace_id,
             cache: CacheMeta {
@@ -205,13 +208,12 @@ fn from_cache(
     trace_id: String,
     stale: bool,
 ) -> CheckAnswer {
-    let mut response = (*entry.response).clone();
-    control_number.clone_into(&mut response.control_number);
-    if !include_x12 {
-        response.x12 = None;
-    }
     CheckAnswer {
-        response,
+        response: AnswerBody::Stored {
+            answer: Arc::clone(&entry.answer),
+            control_number: control_number.to_owned(),
+            include_x12,
+        },
         meta: Meta {
             trace_id,
             cache: CacheMeta {

@@ -32,9 +32,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use payer_core::{
-    AdapterError, EligibilityRequest, EligibilityResponse, ExchangeInfo, PayerAdapter,
-};
+use payer_core::{AdapterError, EligibilityRequest, ExchangeInfo, PayerAdapter};
 use serde::Serialize;
 use thiserror::Error;
 use tokio::time::Instant;
@@ -46,11 +44,13 @@ use crate::flight::Flights;
 use crate::registry::{PayerRegistry, UnknownPayer};
 
 mod answer;
+pub mod body;
 mod build;
 mod compose;
 pub mod merge;
 pub mod observe;
 
+pub use body::{AnswerBody, UnreadableAnswer};
 pub use build::{build, build_observed};
 pub use observe::Observer;
 
@@ -90,8 +90,8 @@ pub struct CheckRequest {
 /// One answer.
 #[derive(Debug, Clone)]
 pub struct CheckAnswer {
-    /// The normalized (and, after splitting, merged) answer.
-    pub response: EligibilityResponse,
+    /// The normalized (and, after splitting, merged) answer, decoded or as the cache stored it.
+    pub response: AnswerBody,
     /// How it was obtained.
     pub meta: Meta,
 }

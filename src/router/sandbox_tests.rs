@@ -33,7 +33,7 @@ async fn split_check_against_the_single_type_sandbox_is_merged_and_then_cached()
     let mut request = check("sbx-single", "ACT100200300", &["30", "88", "98"]);
     request.include_x12 = true;
     let answer = router.check(request).await.unwrap();
-    assert_eq!(answer.response.coverage.status, CoverageStatus::Active);
+    assert_eq!(answer.response.status(), CoverageStatus::Active);
     assert_eq!(answer.meta.attempts, 3);
     let controls: std::collections::HashSet<_> = answer
         .meta
@@ -42,8 +42,8 @@ async fn split_check_against_the_single_type_sandbox_is_merged_and_then_cached()
         .map(|x| x.interchange_control_number.clone())
         .collect();
     assert_eq!(controls.len(), 3, "each 270 has its own control number");
-    let services: Vec<&str> = answer
-        .response
+    let response = answer.response.decoded();
+    let services: Vec<&str> = response
         .coverage
         .services
         .iter()
@@ -52,7 +52,7 @@ async fn split_check_against_the_single_type_sandbox_is_merged_and_then_cached()
     for code in ["30", "88", "98"] {
         assert!(services.contains(&code), "{code} missing from {services:?}");
     }
-    let raw = answer.response.x12.unwrap();
+    let raw = answer.response.decoded().x12.unwrap();
     assert_eq!(raw.matches("ISA").count(), 3, "one raw 271 per payer call");
 
     let again = router
@@ -61,7 +61,7 @@ async fn split_check_against_the_single_type_sandbox_is_merged_and_then_cached()
         .unwrap();
     assert!(again.meta.cache.hit);
     assert_eq!(again.meta.attempts, 0);
-    assert!(again.response.x12.is_none());
+    assert!(again.response.decoded().x12.is_none());
 }
 
 #[tokio::test]
@@ -76,7 +76,7 @@ async fn outcomes_are_cached_by_kind() {
             .check(check("sandbox", member, &["30"]))
             .await
             .unwrap();
-        assert_eq!(first.response.coverage.status, status, "{member}");
+        assert_eq!(first.response.status(), status, "{member}");
         let second = router
             .check(check("sandbox", member, &["30"]))
             .await

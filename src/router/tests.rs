@@ -66,7 +66,7 @@ async fn splits_by_the_payers_limit_and_merges_the_answers() {
         seen,
         [vec!["30".to_string()], vec!["88".into()], vec!["98".into()]]
     );
-    let response = &answer.response;
+    let response = &answer.response.decoded();
     // The plan-level EB*1*30 came back three times and is kept once; one copay per service type.
     assert_eq!(
         response
@@ -138,15 +138,15 @@ async fn a_second_identical_check_is_a_cache_hit_even_by_alias() {
         ),
         (0, 0, None)
     );
-    assert_eq!(second.response.control_number, "000000777");
+    assert_eq!(second.response.decoded().control_number, "000000777");
     assert_eq!(
-        second.response.x12.as_deref(),
+        second.response.decoded().x12.as_deref(),
         Some("ISA*RAW1~"),
         "cached raw x12 returned on request"
     );
     assert_eq!(
-        second.response.benefits_information,
-        first.response.benefits_information
+        second.response.decoded().benefits_information,
+        first.response.decoded().benefits_information
     );
     // Another payer is another key.
     router
@@ -217,7 +217,7 @@ async fn retryable_rejections_are_never_cached_permanent_ones_are() {
     let router = router_with(&retryable, &[]);
     for _ in 0..2 {
         let answer = router.check(request("sandbox", &["30"])).await.unwrap();
-        assert_eq!(answer.response.coverage.status, CoverageStatus::Rejected);
+        assert_eq!(answer.response.status(), CoverageStatus::Rejected);
         assert!(!answer.meta.cache.hit);
     }
     assert_eq!(retryable.calls(), 2);

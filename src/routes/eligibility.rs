@@ -4,18 +4,20 @@
 //! 2. It becomes the DTO, then a validated `EligibilityRequest` (every field error at once, 400).
 //! 3. The deadline comes from `X-Request-Timeout-Ms` (capped at `server.max_deadline_ms`), else the default.
 //! 4. The router answers; the answer is 200, or 422 with the whole body when the payer rejected the inquiry.
+//!    A cached answer is written from its stored bytes ([`super::stored_body`]), never decoded and re-encoded.
 use std::time::Duration;
 
 use actix_web::http::header::HeaderMap;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
-use payer_core::EligibilityResponse;
+use payer_core::{CoverageStatus, EligibilityResponse};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::{EligibilityRequestDto, FieldError};
 use crate::error::{ApiError, ErrorBody, RejectedAnswerBody};
-use crate::router::{CheckRequest, Meta};
+use crate::router::{AnswerBody, CheckRequest, Meta};
+use crate::routes::stored_body;
 use crate::startup::AppState;
 use crate::telemetry::TraceId;
 
@@ -172,8 +174,33 @@ async fn run_check(
             return Err(error);
         }
     };
+    // A cached answer is served as the cache stored it (a rejection goes the long way: it becomes a 422).
+    if let AnswerBody::Stored {
+        answer: stored,
+        control_number,
+        include_x12,
+    } = &answer.response
+    {
+        if stored.status() != CoverageStatus::Rejected {
+            let body = stored_body::write(stored, control_number, *include_x12, &answer.meta)?;
+            span.in_scope(|| {
+                tracing::info!(
+                    coverage = ?stored.status(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "check answered"
+                )
+            });
+            return Ok(HttpResponse::Ok()
+                .content_type(actix_web::http::header::ContentType::json())
+                .body(body));
+        }
+    }
+    let response = answer
+        .response
+        .into_response()
+        .map_err(|unreadable| ApiError::Unexpected(unreadable.into()))?;
     let mut body = CheckBody {
-        response: answer.response,
+        response,
         meta: answer.meta,
     };
     if !include_x12 {

@@ -166,8 +166,14 @@ pub async fn run_check(
         .unwrap_or(Err(CheckError::DeadlineExceeded));
     match result {
         Ok(answer) => {
+            let response = match answer.response.into_response() {
+                Ok(response) => response,
+                Err(unreadable) => {
+                    return CheckResult::from_error(ApiError::Unexpected(unreadable.into()))
+                }
+            };
             let mut body = CheckBody {
-                response: answer.response,
+                response,
                 meta: answer.meta,
             };
             if !context.include_x12 {

@@ -6,6 +6,7 @@
 //! - [`payers`]: `GET /v1/payers` (`?q=`) and `GET /v1/payers/{id}`.
 //! - [`health`]: `GET /healthz` (liveness) and `GET /readyz` (each dependency's state).
 //! - [`metrics`]: `GET /metrics`, the Prometheus text format.
+//! - [`stored_body`]: the body of a cached answer, written from its stored bytes.
 //! - [`openapi`]: `GET /openapi.json`, generated from the handlers' annotations ([`crate::openapi`]).
 use actix_web::web;
 
@@ -19,6 +20,7 @@ pub mod health;
 pub mod metrics;
 pub mod openapi;
 pub mod payers;
+pub mod stored_body;
 
 /// Mounts every route; unknown paths get 404 and wrong methods 405, both in the API's error shape.
 /// `batch_json` is the JSON extractor configuration of the batch route (its own body size limit).

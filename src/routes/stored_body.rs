@@ -1,0 +1,137 @@
+//! The body of a check answered from the cache, written from the stored bytes without decoding the answer.
+//!
+//! It holds the same members as the [`CheckBody`](super::eligibility::CheckBody) of a decoded answer: the
+//! check's own `controlNumber`, the stored answer's members, `x12` when asked for and kept, and `meta`.
+use crate::cache::StoredAnswer;
+use crate::error::ApiError;
+use crate::router::{Meta, UnreadableAnswer};
+
+/// The JSON body of a cached answer for the check with `control_number`.
+pub fn write(
+    answer: &StoredAnswer,
+    control_number: &str,
+    include_x12: bool,
+    meta: &Meta,
+) -> Result<Vec<u8>, ApiError> {
+    let unexpected = |error: anyhow::Error| ApiError::Unexpected(error);
+    let members = answer.members();
+    let mut body = Vec::with_capacity(members.len() + 512);
+    body.extend_from_slice(br#"{"controlNumber":"#);
+    serde_json::to_writer(&mut body, control_number).map_err(|e| unexpected(e.into()))?;
+    body.extend_from_slice(members);
+    if include_x12 {
+        if let Some(x12) = answer.x12() {
+            let x12 = x12.map_err(|_| unexpected(UnreadableAnswer.into()))?;
+            body.extend_from_slice(br#","x12":"#);
+            serde_json::to_writer(&mut body, x12).map_err(|e| unexpected(e.into()))?;
+        }
+    }
+    body.extend_from_slice(br#","meta":"#);
+    serde_json::to_writer(&mut body, meta).map_err(|e| unexpected(e.into()))?;
+    body.push(b'}');
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use payer_core::{
+        BenefitInformation, Coverage, CoverageStatus, EligibilityResponse, Phi, ResponseMember,
+    };
+    use serde_json::Value;
+
+    use super::write;
+    use crate::cache::StoredAnswer;
+    use crate::router::{CacheMeta, Meta};
+    use crate::routes::eligibility::CheckBody;
+
+    fn answer(status: CoverageStatus) -> EligibilityResponse {
+        EligibilityResponse {
+            control_number: "STORED-BY-ANOTHER-CHECK".into(),
+            subscriber: Some(ResponseMember {
+                member_id: Some(Phi::new("ACT1234 \"quoted\"".into())),
+                ..ResponseMember::default()
+            }),
+            benefits_information: vec![BenefitInformation {
+                code: "1".into(),
+                service_type_codes: ["30"].into(),
+                ..BenefitInformation::default()
+            }],
+            coverage: Coverage {
+                status,
+                ..Coverage::default()
+            },
+            x12: Some("ISA*00*~ST*271*0001~".into()),
+            ..EligibilityResponse::default()
+        }
+    }
+
+    fn meta() -> Meta {
+        Meta {
+            trace_id: "trace-1".into(),
+            cache: CacheMeta {
+                hit: true,
+                age_seconds: Some(3),
+                stale: false,
+            },
+            payer_latency_ms: None,
+            attempts: 0,
+            x12: Vec::new(),
+        }
+    }
+
+    /// What the route writes for a decoded answer.
+    fn decoded_body(response: EligibilityResponse, include_x12: bool) -> Value {
+        let mut body = CheckBody {
+            response,
+            meta: meta(),
+        };
+        if !include_x12 {
+            body.response.x12 = None;
+        }
+        serde_json::to_value(&body).unwrap()
+    }
+
+    #[test]
+    fn a_stored_body_is_the_decoded_body_with_this_checks_control_number() {
+        for status in [CoverageStatus::Active, CoverageStatus::Unknown] {
+            let stored = StoredAnswer::new(&answer(status)).unwrap();
+            assert_eq!(stored.status(), status);
+            for include_x12 in [false, true] {
+                let control = "0000\"4711\\";
+                let written = write(&stored, control, include_x12, &meta()).unwrap();
+                let written: Value = serde_json::from_slice(&written).unwrap();
+                let mut expected = answer(status);
+                expected.control_number = control.into();
+                assert_eq!(written, decoded_body(expected.clone(), include_x12));
+                let decoded = stored.decode(control, include_x12).unwrap();
+                if !include_x12 {
+                    expected.x12 = None;
+                }
+                assert_eq!(decoded, expected);
+            }
+        }
+    }
+
+    #[test]
+    fn stored_bytes_round_trip_and_damaged_ones_are_refused() {
+        let stored = StoredAnswer::new(&answer(CoverageStatus::Active)).unwrap();
+        let again = StoredAnswer::from_bytes(stored.as_bytes().to_vec()).unwrap();
+        assert_eq!(again, stored);
+        let mut bytes = stored.as_bytes().to_vec();
+        for damage in [0usize, 1] {
+            let mut bad = bytes.clone();
+            bad[damage] = 9;
+            assert!(StoredAnswer::from_bytes(bad).is_err(), "byte {damage}");
+        }
+        bytes[2..6].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
+        assert!(
+            StoredAnswer::from_bytes(bytes).is_err(),
+            "x12 longer than the value"
+        );
+        assert!(StoredAnswer::from_bytes(vec![1, 0]).is_err(), "too short");
+        assert!(
+            !format!("{stored:?}").contains("ACT1234"),
+            "Debug shows no member data"
+        );
+    }
+}
