@@ -14,7 +14,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use payer_core::EligibilityResponse;
 
 pub mod key;
 pub mod memory;
@@ -72,13 +71,13 @@ pub struct NoCache;
 // === impl CachedEntry ===
 
 impl CachedEntry {
-    /// An entry stored now; `None` if the answer does not serialize (a well-formed one always does).
-    pub fn new(response: &EligibilityResponse) -> Option<CachedEntry> {
-        Some(CachedEntry {
-            answer: Arc::new(StoredAnswer::new(response)?),
+    /// An entry of `answer`, stored now.
+    pub fn new(answer: Arc<StoredAnswer>) -> CachedEntry {
+        CachedEntry {
+            answer,
             stored_at: SystemTime::now(),
             fresh_for: Duration::MAX,
-        })
+        }
     }
 
     /// Whether it is within the lifetime it was stored with.

@@ -40,18 +40,17 @@ pub struct Malformed;
 impl StoredAnswer {
     /// Serializes `response` (its `control_number` and `x12` are set apart). `None` only if serialization
     /// fails, which a well-formed answer never does.
-    pub fn new(response: &EligibilityResponse) -> Option<StoredAnswer> {
-        let mut members = response.clone();
-        members.control_number.clear();
-        let x12 = members.x12.take();
-        let json = serde_json::to_vec(&members).ok()?;
+    pub fn new(mut response: EligibilityResponse) -> Option<StoredAnswer> {
+        response.control_number.clear();
+        let x12 = response.x12.take();
+        let json = serde_json::to_vec(&response).ok()?;
         // `{"controlNumber":""` then `}` or `,...}`: the members after the control number, without the brace.
         let after = json.strip_prefix(EMPTY_CONTROL_NUMBER)?;
         let members = after.strip_suffix(b"}")?;
         let mut bytes =
             Vec::with_capacity(HEAD_BYTES + x12.as_ref().map_or(0, String::len) + members.len());
         bytes.push(status_byte(response.coverage.status));
-        bytes.push(u8::from(all_retryable(response)));
+        bytes.push(u8::from(all_retryable(&response)));
         match &x12 {
             Some(x12) => {
                 bytes.extend_from_slice(&u32::try_from(x12.len()).ok()?.to_le_bytes());

@@ -41,6 +41,11 @@ pub(crate) fn sample_inquiry() -> EligibilityRequest {
     }
 }
 
+/// An answer as the cache stores it.
+pub(crate) fn stored(response: EligibilityResponse) -> Arc<StoredAnswer> {
+    Arc::new(StoredAnswer::new(response).unwrap())
+}
+
 fn keyer() -> CacheKeyer {
     CacheKeyer::new(HmacKey::new([7; 32]))
 }
@@ -242,14 +247,14 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     cache
         .put(
             short.clone(),
-            CachedEntry::new(&response(CoverageStatus::Active, vec![])).unwrap(),
+            CachedEntry::new(stored(response(CoverageStatus::Active, vec![]))),
             Duration::from_millis(150),
         )
         .await;
     cache
         .put(
             long.clone(),
-            CachedEntry::new(&response(CoverageStatus::Inactive, vec![])).unwrap(),
+            CachedEntry::new(stored(response(CoverageStatus::Inactive, vec![]))),
             Duration::from_secs(60),
         )
         .await;
@@ -260,7 +265,7 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     cache
         .put(
             short.clone(),
-            CachedEntry::new(&response(CoverageStatus::Inactive, vec![])).unwrap(),
+            CachedEntry::new(stored(response(CoverageStatus::Inactive, vec![]))),
             Duration::from_millis(150),
         )
         .await;
@@ -279,7 +284,7 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     cache
         .put(
             long.clone(),
-            CachedEntry::new(&response(CoverageStatus::Active, vec![])).unwrap(),
+            CachedEntry::new(stored(response(CoverageStatus::Active, vec![]))),
             Duration::ZERO,
         )
         .await;
@@ -295,7 +300,7 @@ async fn memory_cache_is_bounded() {
         cache
             .put(
                 keyer().derive(&inquiry),
-                CachedEntry::new(&EligibilityResponse::default()).unwrap(),
+                CachedEntry::new(stored(EligibilityResponse::default())),
                 Duration::from_secs(60),
             )
             .await;
@@ -310,7 +315,7 @@ async fn no_cache_never_hits() {
     NoCache
         .put(
             key.clone(),
-            CachedEntry::new(&EligibilityResponse::default()).unwrap(),
+            CachedEntry::new(stored(EligibilityResponse::default())),
             Duration::from_secs(60),
         )
         .await;

@@ -13,7 +13,7 @@
 //! answer; no value means the holder is gone or failed, so it tries to take the lease itself. It never waits
 //! past its flight's deadline (the caller bounds the whole flight), and never deadlocks: every lease expires.
 //! If Redis cannot be asked at any step, the instance calls the payer itself.
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use redis::Script;
@@ -154,17 +154,16 @@ impl Leases {
         let Some(sealed) = value.strip_prefix(DONE) else {
             return Seen::Held;
         };
-        let opened = self.sealer.open(sealed, lease_key.as_bytes());
-        match opened.map(|entry| entry.answer.decode("", true)) {
-            Ok(Ok(response)) => Seen::Done(Box::new(Fetched {
-                response,
+        match self.sealer.open(sealed, lease_key.as_bytes()) {
+            Ok(entry) => Seen::Done(Box::new(Fetched {
+                answer: entry.answer,
                 exchanges: Vec::new(),
                 payer_latency_ms: None,
                 attempts: 0,
                 cached_age: None,
             })),
-            // Unreadable (another fleet's key, or another version's answer): wait for it to expire, then take over.
-            Ok(Err(_)) | Err(_) => Seen::Held,
+            // Unreadable (another fleet's key?): wait for it to expire, then take over.
+            Err(_) => Seen::Held,
         }
     }
 
@@ -191,8 +190,8 @@ impl Leases {
         };
         let published = match &result {
             Ok(fetched) => {
-                let sealed = CachedEntry::new(&fetched.response)
-                    .and_then(|entry| self.sealer.seal(&entry, lease_key.as_bytes()));
+                let entry = CachedEntry::new(Arc::clone(&fetched.answer));
+                let sealed = self.sealer.seal(&entry, lease_key.as_bytes());
                 let mut value = DONE.to_vec();
                 match sealed {
                     Some(sealed) => {

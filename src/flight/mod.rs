@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::{BoxFuture, FutureExt, Shared};
-use payer_core::{AdapterError, EligibilityResponse};
+use payer_core::AdapterError;
 use tokio::time::Instant;
 
-use crate::cache::CacheKey;
+use crate::cache::{CacheKey, StoredAnswer};
 use crate::router::{CheckError, ExchangeMeta};
 
 pub mod lease;
@@ -32,8 +32,8 @@ pub type Work = BoxFuture<'static, Result<Fetched, CheckError>>;
 /// What a flight brings back.
 #[derive(Debug, Clone)]
 pub struct Fetched {
-    /// The merged answer, raw payloads included.
-    pub response: EligibilityResponse,
+    /// The merged answer, raw payloads included, serialized once for the cache and every client.
+    pub answer: Arc<StoredAnswer>,
     /// One entry per payer call this instance made; empty when the answer came from another instance.
     pub exchanges: Vec<ExchangeMeta>,
     /// Wall time of the payer calls, when this instance made them.

@@ -28,7 +28,7 @@ fn counted(calls: &Arc<AtomicUsize>, delay: Duration, fail: bool) -> impl FnMut(
                 return Err(CheckError::Payer(AdapterError::Connect("refused".into())));
             }
             Ok(Fetched {
-                response: EligibilityResponse::default(),
+                answer: Arc::new(StoredAnswer::new(EligibilityResponse::default()).unwrap()),
                 exchanges: vec![ExchangeMeta {
                     interchange_control_number: Some("000000001".into()),
                     group_control_number: None,

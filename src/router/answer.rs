@@ -3,11 +3,11 @@
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
-use payer_core::{EligibilityRequest, FaultSide, PayerAdapter};
+use payer_core::{AdapterError, EligibilityRequest, FaultSide, PayerAdapter};
 use tokio::time::Instant;
 
 use super::{merge, AnswerBody, CacheMeta, CheckAnswer, CheckError, ExchangeMeta, Meta, Router};
-use crate::cache::{ttl_for, CacheKey, CachedEntry, EligibilityCache};
+use crate::cache::{ttl_for, CacheKey, CachedEntry, EligibilityCache, StoredAnswer};
 use crate::config::{CacheTtls, PayerConfig};
 use crate::flight::{Fetched, Role, Work};
 use crate::layers::{attempts, deadline, lane};
@@ -115,16 +115,13 @@ impl Plan {
         let priority = lane::current();
         let work = async move {
             if let Some(entry) = cache.get(&key).await.filter(CachedEntry::is_fresh) {
-                // The control number is the check's, set by `fetched_answer`; `x12` is stripped there too.
-                if let Ok(response) = entry.answer.decode("", true) {
-                    return Ok(Fetched {
-                        response,
-                        exchanges: Vec::new(),
-                        payer_latency_ms: None,
-                        attempts: 0,
-                        cached_age: Some(entry.age()),
-                    });
-                }
+                return Ok(Fetched {
+                    cached_age: Some(entry.age()),
+                    answer: entry.answer,
+                    exchanges: Vec::new(),
+                    payer_latency_ms: None,
+                    attempts: 0,
+                });
             }
             let chunks = merge::split(&inquiry, max_per_inquiry);
             let started = Instant::now();
@@ -139,13 +136,22 @@ impl Plan {
                 .map(|reply| ExchangeMeta::from(&reply.exchange))
                 .collect();
             let response = merge::merge(replies);
-            if let Some(ttl) = ttl_for(&response, &ttls) {
-                if let Some(entry) = CachedEntry::new(&response) {
-                    cache.put(key, entry, ttl).await;
-                }
+            let ttl = ttl_for(&response, &ttls);
+            // Serialized once, here: the cache, the instances waiting on the lease and every client of the
+            // flight get these bytes, and the decoded answer is dropped.
+            let answer = StoredAnswer::new(response).ok_or_else(|| {
+                CheckError::Payer(AdapterError::Internal(
+                    "the answer could not be serialized".into(),
+                ))
+            })?;
+            let answer = Arc::new(answer);
+            if let Some(ttl) = ttl {
+                cache
+                    .put(key, CachedEntry::new(Arc::clone(&answer)), ttl)
+                    .await;
             }
             Ok(Fetched {
-                response,
+                answer,
                 exchanges,
                 payer_latency_ms: Some(payer_latency_ms),
                 attempts,
@@ -166,16 +172,12 @@ fn fetched_answer(
     trace_id: String,
 ) -> CheckAnswer {
     let Fetched {
-        mut response,
+        answer,
         exchanges,
         payer_latency_ms,
         attempts,
         cached_age,
     } = fetched;
-    response.control_number = control_number;
-    if !include_x12 {
-        response.x12 = None;
-    }
     let (exchanges, attempts) = match role {
         // At least one attempt per answer, also for adapters composed without `Counted` (tests, benches).
         Role::Leader => {
@@ -185,7 +187,11 @@ fn fetched_answer(
         Role::Follower => (Vec::new(), 0),
     };
     CheckAnswer {
-        response: AnswerBody::Fresh(Box::new(response)),
+        response: AnswerBody {
+            answer,
+            control_number,
+            include_x12,
+        },
         meta: Meta {
             trace_id,
             cache: CacheMeta {
@@ -209,7 +215,7 @@ fn from_cache(
     stale: bool,
 ) -> CheckAnswer {
     CheckAnswer {
-        response: AnswerBody::Stored {
+        response: AnswerBody {
             answer: Arc::clone(&entry.answer),
             control_number: control_number.to_owned(),
             include_x12,

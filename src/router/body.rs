@@ -1,8 +1,10 @@
-//! [`AnswerBody`]: the answer of a check, either decoded just now from the payer or served from the cache.
+//! [`AnswerBody`]: the answer of a check as the cache keeps it, serialized once, with what differs per check.
 //!
-//! A cache hit keeps the stored answer as bytes ([`StoredAnswer`]): the single-check route writes them to the
-//! client as they are, and only a caller that needs the answer as a value (batch, discovery, a rejection
-//! turned into a 422, the CLI) decodes it, with [`AnswerBody::into_response`].
+//! Every answer, fresh from the payer or from the cache, is a [`StoredAnswer`]: the payer's answer is
+//! serialized once, when its flight ends, and that one serialization is stored, published to the instances
+//! waiting on the flight, and written to every client that shares it (`routes::stored_body`). Only a caller
+//! that needs the answer as a value (batch, discovery, a rejection turned into a 422, the CLI) decodes it,
+//! with [`AnswerBody::into_response`].
 use std::sync::Arc;
 
 use payer_core::{CoverageStatus, EligibilityResponse};
@@ -11,18 +13,13 @@ use crate::cache::StoredAnswer;
 
 /// The normalized answer of one check.
 #[derive(Debug, Clone)]
-pub enum AnswerBody {
-    /// Decoded from the payer's reply(s) (and merged).
-    Fresh(Box<EligibilityResponse>),
-    /// From the cache, with what differs per check.
-    Stored {
-        /// The stored answer.
-        answer: Arc<StoredAnswer>,
-        /// This check's control number (the stored answer's was another check's).
-        control_number: String,
-        /// Whether this check asked for the raw payload(s).
-        include_x12: bool,
-    },
+pub struct AnswerBody {
+    /// The answer, shared with the cache and the other checks of its flight.
+    pub answer: Arc<StoredAnswer>,
+    /// This check's control number (the stored answer's is no check's).
+    pub control_number: String,
+    /// Whether this check asked for the raw payload(s).
+    pub include_x12: bool,
 }
 
 /// A stored answer that does not decode: the cache held bytes this version cannot read.
@@ -33,34 +30,19 @@ pub struct UnreadableAnswer;
 impl AnswerBody {
     /// The answer's coverage status.
     pub fn status(&self) -> CoverageStatus {
-        match self {
-            AnswerBody::Fresh(response) => response.coverage.status,
-            AnswerBody::Stored { answer, .. } => answer.status(),
-        }
+        self.answer.status()
     }
 
     /// Whether the answer carries rejections and every one of them is retryable (AAA 42 or 80).
     pub fn all_rejections_retryable(&self) -> bool {
-        match self {
-            AnswerBody::Fresh(response) => {
-                !response.errors.is_empty() && response.errors.iter().all(|error| error.retryable)
-            }
-            AnswerBody::Stored { answer, .. } => answer.all_rejections_retryable(),
-        }
+        self.answer.all_rejections_retryable()
     }
 
-    /// The answer as a value (decoding a stored one).
+    /// The answer as a value.
     pub fn into_response(self) -> Result<EligibilityResponse, UnreadableAnswer> {
-        match self {
-            AnswerBody::Fresh(response) => Ok(*response),
-            AnswerBody::Stored {
-                answer,
-                control_number,
-                include_x12,
-            } => answer
-                .decode(&control_number, include_x12)
-                .map_err(|_| UnreadableAnswer),
-        }
+        self.answer
+            .decode(&self.control_number, self.include_x12)
+            .map_err(|_| UnreadableAnswer)
     }
 }
 

@@ -4,7 +4,7 @@
 //! 2. It becomes the DTO, then a validated `EligibilityRequest` (every field error at once, 400).
 //! 3. The deadline comes from `X-Request-Timeout-Ms` (capped at `server.max_deadline_ms`), else the default.
 //! 4. The router answers; the answer is 200, or 422 with the whole body when the payer rejected the inquiry.
-//!    A cached answer is written from its stored bytes ([`super::stored_body`]), never decoded and re-encoded.
+//!    A 200 is written from the answer's stored bytes ([`super::stored_body`]), never decoded and re-encoded.
 use std::time::Duration;
 
 use actix_web::http::header::HeaderMap;
@@ -174,45 +174,35 @@ async fn run_check(
             return Err(error);
         }
     };
-    // A cached answer is served as the cache stored it (a rejection goes the long way: it becomes a 422).
-    if let AnswerBody::Stored {
-        answer: stored,
-        control_number,
-        include_x12,
-    } = &answer.response
-    {
-        if stored.status() != CoverageStatus::Rejected {
-            let body = stored_body::write(stored, control_number, *include_x12, &answer.meta)?;
-            span.in_scope(|| {
-                tracing::info!(
-                    coverage = ?stored.status(),
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "check answered"
-                )
-            });
-            return Ok(HttpResponse::Ok()
-                .content_type(actix_web::http::header::ContentType::json())
-                .body(body));
-        }
+    let status = answer.response.status();
+    span.in_scope(|| {
+        tracing::info!(
+            coverage = ?status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "check answered"
+        )
+    });
+    // The answer is written as it was serialized once for the cache; a rejection goes the long way, decoded,
+    // since it becomes a 422 with an `error` beside the answer.
+    if status != CoverageStatus::Rejected {
+        let AnswerBody {
+            answer: stored,
+            control_number,
+            include_x12,
+        } = &answer.response;
+        let body = stored_body::write(stored, control_number, *include_x12, &answer.meta)?;
+        return Ok(HttpResponse::Ok()
+            .content_type(actix_web::http::header::ContentType::json())
+            .body(body));
     }
     let response = answer
         .response
         .into_response()
         .map_err(|unreadable| ApiError::Unexpected(unreadable.into()))?;
-    let mut body = CheckBody {
+    let body = CheckBody {
         response,
         meta: answer.meta,
     };
-    if !include_x12 {
-        body.response.x12 = None;
-    }
-    span.in_scope(|| {
-        tracing::info!(
-            coverage = ?body.response.coverage.status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "check answered"
-        )
-    });
     let body = ApiError::check_answer(body)?;
     Ok(HttpResponse::Ok().json(body))
 }

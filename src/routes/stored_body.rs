@@ -94,7 +94,7 @@ mod tests {
     #[test]
     fn a_stored_body_is_the_decoded_body_with_this_checks_control_number() {
         for status in [CoverageStatus::Active, CoverageStatus::Unknown] {
-            let stored = StoredAnswer::new(&answer(status)).unwrap();
+            let stored = StoredAnswer::new(answer(status)).unwrap();
             assert_eq!(stored.status(), status);
             for include_x12 in [false, true] {
                 let control = "0000\"4711\\";
@@ -114,7 +114,7 @@ mod tests {
 
     #[test]
     fn stored_bytes_round_trip_and_damaged_ones_are_refused() {
-        let stored = StoredAnswer::new(&answer(CoverageStatus::Active)).unwrap();
+        let stored = StoredAnswer::new(answer(CoverageStatus::Active)).unwrap();
         let again = StoredAnswer::from_bytes(stored.as_bytes().to_vec()).unwrap();
         assert_eq!(again, stored);
         let mut bytes = stored.as_bytes().to_vec();

@@ -5,6 +5,7 @@ use std::time::Duration;
 use payer_core::{EligibilityResponse, Phi, ResponseMember};
 
 use super::*;
+use crate::cache::tests::stored;
 
 fn entry() -> CachedEntry {
     let response = EligibilityResponse {
@@ -16,7 +17,7 @@ fn entry() -> CachedEntry {
         x12: Some("ISA*00*~NM1*IL*1*DOEONE*JOHNONE****MI*ACT123456789~".into()),
         ..EligibilityResponse::default()
     };
-    let mut entry = CachedEntry::new(&response).unwrap();
+    let mut entry = CachedEntry::new(stored(response));
     entry.fresh_for = Duration::from_secs(600);
     entry
 }
