@@ -70,6 +70,24 @@ fn setup(redis: &RedisServer, payer: &helpers::Listening, local_tier: bool) -> G
     setup
 }
 
+/// CPU time (user plus system) a process has used so far, in seconds (from `/proc/<pid>/stat`, whose ticks
+/// are 1/100 s on Linux).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |index: usize| fields.get(index).and_then(|v| v.parse::<f64>().ok());
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
 /// Peak resident memory (VmHWM) and current (VmRSS) of a process, in MiB.
 fn memory_mib(pid: u32) -> (f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -202,6 +220,7 @@ async fn uncached(
     )
     .await;
     let (_, rss_before) = memory_mib(pid);
+    let cpu_before = cpu_seconds(pid);
     let report = drive(
         label,
         client,
@@ -211,6 +230,8 @@ async fn uncached(
     )
     .await;
     let (peak, rss_after) = memory_mib(pid);
+    let cpu_per_check_us = (cpu_seconds(pid) - cpu_before) * 1e6 / report.requests.max(1) as f64;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let ideal = concurrency as f64 / (args.payer_latency_ms as f64 / 1000.0);
     println!(
         "\n## {label}: {concurrency} concurrent, payer latency {} ms, {} s\n",
@@ -224,6 +245,10 @@ async fn uncached(
         100.0 * report.throughput() / ideal,
         report.quantile_ms(0.5),
         args.payer_latency_ms,
+    );
+    println!(
+        "gateway CPU {cpu_per_check_us:.0} us per check: at most {:.0} checks/s on {cores:.0} cores with nothing else running",
+        cores * 1e6 / cpu_per_check_us,
     );
 }
 
