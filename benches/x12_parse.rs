@@ -24,6 +24,11 @@ use payer_x12::Reply;
 use x12_types::util::Parser as _;
 use x12_types::v005010::{Transmission, _271};
 
+/// The allocator the `eligibility-gateway` binary runs with (src/main.rs), so that the codec is timed as it
+/// runs in the product; `x12-types` runs under it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The typical 271 (one transaction set, 100 EB).
 const TYPICAL_271: &[u8] = include_bytes!("data/271-typical.x12");
 /// EB segments in the typical 271.
