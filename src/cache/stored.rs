@@ -12,6 +12,8 @@
 //!
 //! Binary form (inside the sealed value): `[status][all rejections retryable][x12 length: u32 LE, or
 //! u32::MAX for none][x12][answer JSON members]`.
+use std::ops::Range;
+
 use payer_core::{CoverageStatus, EligibilityResponse};
 
 /// The start of every answer's JSON: `control_number` is the model's first field, written empty here.
@@ -26,9 +28,10 @@ const HEAD_BYTES: usize = 6;
 pub struct StoredAnswer {
     /// The binary form above.
     bytes: Vec<u8>,
-    /// Where the x12 starts and ends in `bytes` (empty when there is none).
-    x12: (usize, usize),
-    has_x12: bool,
+    /// Where the x12 is in `bytes`, when the answer kept one.
+    x12: Option<Range<usize>>,
+    /// Where the answer's JSON members start in `bytes`.
+    members_at: usize,
     status: CoverageStatus,
     all_retryable: bool,
 }
@@ -74,20 +77,21 @@ impl StoredAnswer {
             _ => return Err(Malformed),
         };
         let length = u32::from_le_bytes([l0, l1, l2, l3]);
-        let (x12, has_x12) = if length == NO_X12 {
-            ((HEAD_BYTES, HEAD_BYTES), false)
+        let x12 = if length == NO_X12 {
+            None
         } else {
             let end = usize::try_from(length)
                 .ok()
                 .and_then(|length| HEAD_BYTES.checked_add(length))
                 .filter(|end| *end <= bytes.len())
                 .ok_or(Malformed)?;
-            ((HEAD_BYTES, end), true)
+            Some(HEAD_BYTES..end)
         };
+        let members_at = x12.as_ref().map_or(HEAD_BYTES, |x12| x12.end);
         let answer = StoredAnswer {
             bytes,
             x12,
-            has_x12,
+            members_at,
             status,
             all_retryable,
         };
@@ -117,15 +121,18 @@ impl StoredAnswer {
 
     /// The answer's JSON members after `controlNumber`: empty, or `,"key":value,...` (no closing brace).
     pub fn members(&self) -> &[u8] {
-        self.bytes.get(self.x12.1..).unwrap_or_default()
+        self.bytes.get(self.members_at..).unwrap_or_default()
     }
 
     /// The raw payer payload(s), when the answer kept them.
     pub fn x12(&self) -> Option<Result<&str, Malformed>> {
-        self.has_x12.then(|| {
-            let raw = self.bytes.get(self.x12.0..self.x12.1).ok_or(Malformed)?;
-            std::str::from_utf8(raw).map_err(|_| Malformed)
-        })
+        let range = self.x12.clone()?;
+        Some(
+            self.bytes
+                .get(range)
+                .and_then(|raw| std::str::from_utf8(raw).ok())
+                .ok_or(Malformed),
+        )
     }
 
     /// The answer as a value, with `control_number`, and with its `x12` when `include_x12`.
