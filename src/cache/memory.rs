@@ -1,6 +1,7 @@
 //! [`InMemoryCache`]: the embedded default cache, in process, bounded, with a lifetime per entry (moka).
 //!
-//! moka evicts by an approximation of least-frequently-used once `capacity` entries are held, and expires
+//! moka evicts by an approximation of least-frequently-used once the [`CacheBound`] is reached (so many
+//! entries, or so many bytes of stored answers, whichever comes first: a 271 can be large), and expires
 //! each entry after the lifetime it was stored with ([`moka::Expiry`]), so active, inactive and rejected
 //! answers can live for different times in one cache.
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use moka::future::Cache;
 use moka::Expiry;
 
 use super::{CacheKey, CachedEntry, EligibilityCache};
+use crate::config::CacheBound;
 
 /// An in-process cache of answers.
 #[derive(Clone)]
@@ -32,17 +34,20 @@ struct PerEntryTtl;
 // === impl InMemoryCache ===
 
 impl InMemoryCache {
-    /// A cache holding at most `capacity` entries, dropping each at the end of its lifetime.
-    pub fn new(capacity: u64) -> InMemoryCache {
-        InMemoryCache::with_stale(capacity, Duration::ZERO)
+    /// A cache within `bound`, dropping each entry at the end of its lifetime.
+    pub fn new(bound: CacheBound) -> InMemoryCache {
+        InMemoryCache::with_stale(bound, Duration::ZERO)
     }
 
-    /// A cache holding at most `capacity` entries, each kept `stale_max_age` past its lifetime (returned by
-    /// `get`, not fresh) to be served when the payer cannot be asked.
-    pub fn with_stale(capacity: u64, stale_max_age: Duration) -> InMemoryCache {
+    /// A cache within `bound`, each entry kept `stale_max_age` past its lifetime (returned by `get`, not
+    /// fresh) to be served when the payer cannot be asked.
+    pub fn with_stale(bound: CacheBound, stale_max_age: Duration) -> InMemoryCache {
         InMemoryCache {
             entries: Cache::builder()
-                .max_capacity(capacity)
+                .weigher(move |_key: &CacheKey, stored: &Stored| {
+                    bound.weight(stored.entry.answer.as_bytes().len())
+                })
+                .max_capacity(bound.total_weight())
                 .expire_after(PerEntryTtl)
                 .build(),
             stale_max_age,

@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use moka::future::Cache;
 
 use super::{CacheKey, CachedEntry, EligibilityCache, Sealer};
+use crate::config::CacheBound;
 use crate::fleet::Redis;
 
 /// The shared cache.
@@ -31,17 +32,20 @@ pub struct RedisCache {
 // === impl RedisCache ===
 
 impl RedisCache {
-    /// A cache over `redis`; `local_ttl` zero disables the local tier, else it holds up to `local_capacity`.
+    /// A cache over `redis`; `local_ttl` zero disables the local tier, else it holds what `local_bound` allows.
     pub fn new(
         redis: Redis,
         sealer: Sealer,
         stale_max_age: Duration,
         local_ttl: Duration,
-        local_capacity: u64,
+        local_bound: CacheBound,
     ) -> RedisCache {
         let local = (!local_ttl.is_zero()).then(|| {
             Cache::builder()
-                .max_capacity(local_capacity)
+                .weigher(move |_key: &CacheKey, entry: &CachedEntry| {
+                    local_bound.weight(entry.answer.as_bytes().len())
+                })
+                .max_capacity(local_bound.total_weight())
                 .time_to_live(local_ttl)
                 .build()
         });

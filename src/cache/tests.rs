@@ -9,7 +9,7 @@ use payer_core::{
 };
 
 use super::*;
-use crate::config::{CacheTtls, HmacKey};
+use crate::config::{CacheBound, CacheTtls, HmacKey};
 
 /// A subscriber inquiry with every identity field set; shared with the router's tests.
 pub(crate) fn sample_inquiry() -> EligibilityRequest {
@@ -238,7 +238,7 @@ fn ttl_follows_the_outcome() {
 
 #[tokio::test]
 async fn memory_cache_stores_replaces_and_expires_per_entry() {
-    let cache = InMemoryCache::new(100);
+    let cache = InMemoryCache::new(entries(100));
     let short = keyer().derive(&sample_inquiry());
     let mut other = sample_inquiry();
     other.payer_id = "other".into();
@@ -291,22 +291,54 @@ async fn memory_cache_stores_replaces_and_expires_per_entry() {
     assert!(cache.get(&long).await.is_none());
 }
 
-#[tokio::test]
-async fn memory_cache_is_bounded() {
-    let cache = InMemoryCache::new(10);
+/// A bound of `count` entries, with room in bytes for many more.
+pub(crate) fn entries(count: u64) -> CacheBound {
+    CacheBound {
+        entries: count,
+        bytes: 64 << 20,
+    }
+}
+
+/// Fills `cache` with 200 answers of `benefits` benefits each, under distinct keys.
+async fn fill(cache: &InMemoryCache, benefits: usize) {
     for index in 0..200 {
         let mut inquiry = sample_inquiry();
         inquiry.subscriber.member_id = Some(Phi::new(format!("M{index}")));
+        let answer = EligibilityResponse {
+            benefits_information: vec![payer_core::BenefitInformation::default(); benefits],
+            ..EligibilityResponse::default()
+        };
         cache
             .put(
                 keyer().derive(&inquiry),
-                CachedEntry::new(stored(EligibilityResponse::default())),
+                CachedEntry::new(stored(answer)),
                 Duration::from_secs(60),
             )
             .await;
     }
     cache.run_pending_tasks().await;
+}
+
+#[tokio::test]
+async fn memory_cache_is_bounded_in_entries() {
+    let cache = InMemoryCache::new(entries(10));
+    fill(&cache, 0).await;
     assert!(cache.entry_count() <= 10, "{} entries", cache.entry_count());
+}
+
+#[tokio::test]
+async fn memory_cache_is_bounded_in_bytes() {
+    // Answers of about 2.5 KB each (100 empty benefits), 1,000 entries allowed but only 64 KiB.
+    let cache = InMemoryCache::new(CacheBound {
+        entries: 1000,
+        bytes: 64 << 10,
+    });
+    fill(&cache, 100).await;
+    let held = cache.entry_count();
+    assert!(
+        (1..=32).contains(&held),
+        "{held} entries of ~2.5 KB in 64 KiB"
+    );
 }
 
 #[tokio::test]

@@ -57,7 +57,7 @@ pub use settings::{
 pub use transport::TransportConfig;
 pub use validate::RawConfig;
 pub use validated::{
-    CacheConfig, CacheTtls, HmacKey, LogConfig, PayerConfig, RateLimit, ServerConfig,
+    CacheBound, CacheConfig, CacheTtls, HmacKey, LogConfig, PayerConfig, RateLimit, ServerConfig,
     ValidatedSettings, HMAC_KEY_BYTES,
 };
 

@@ -19,8 +19,10 @@ pub const DEFAULT_WORKERS: usize = 0;
 /// Default `server.shutdown_grace_s`: the longest default deadline and a second, so a rolling restart cuts
 /// no accepted check short.
 pub const DEFAULT_SHUTDOWN_GRACE_S: u64 = 21;
-/// Default `cache.capacity`, in entries (an entry is one normalized answer, a few KiB).
+/// Default `cache.capacity`, in entries (an entry is one normalized answer, a few KiB to a few dozen).
 pub const DEFAULT_CACHE_CAPACITY: u64 = 100_000;
+/// Default `cache.max_mb`: what the answers held in process may weigh together, in MiB.
+pub const DEFAULT_CACHE_MAX_MB: u64 = 256;
 /// Default `cache.ttl_active_s`: 4 hours. Coverage rarely changes within a day; a front desk re-checks daily.
 pub const DEFAULT_TTL_ACTIVE_S: u64 = 4 * 3600;
 /// Default `cache.ttl_inactive_s`: 1 hour, shorter because a lapsed plan is often reinstated the same day.
@@ -145,6 +147,10 @@ pub struct CacheSection {
     /// Most answers held in memory, in entries; the least used go first. Default [`DEFAULT_CACHE_CAPACITY`].
     #[serde(default = "default_cache_capacity")]
     pub capacity: u64,
+    /// Most MiB of answers held in process (their stored size); whichever of this and `capacity` is reached
+    /// first bounds the cache. Default [`DEFAULT_CACHE_MAX_MB`].
+    #[serde(default = "default_cache_max_mb")]
+    pub max_mb: u64,
     /// The key of the HMAC-SHA256 that turns an inquiry into a cache key: 64 hex digits (32 bytes).
     /// Usually given by the environment (`GATEWAY__CACHE__HMAC_KEY`), not written in a file. When absent, a
     /// random key is drawn at start: the in-memory cache works the same, but its keys differ per process,
@@ -284,6 +290,7 @@ impl Default for CacheSection {
         CacheSection {
             kind: CacheKind::default(),
             capacity: DEFAULT_CACHE_CAPACITY,
+            max_mb: DEFAULT_CACHE_MAX_MB,
             hmac_key: None,
             ttl_active_s: DEFAULT_TTL_ACTIVE_S,
             ttl_inactive_s: DEFAULT_TTL_INACTIVE_S,
@@ -338,6 +345,9 @@ fn default_shutdown_grace_s() -> u64 {
 }
 fn default_cache_capacity() -> u64 {
     DEFAULT_CACHE_CAPACITY
+}
+fn default_cache_max_mb() -> u64 {
+    DEFAULT_CACHE_MAX_MB
 }
 fn default_ttl_active_s() -> u64 {
     DEFAULT_TTL_ACTIVE_S

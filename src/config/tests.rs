@@ -71,7 +71,8 @@ fn embedded_defaults_load_and_match_the_constants() {
     );
     assert_eq!(settings.server.workers, None);
     assert_eq!(settings.cache.kind, CacheKind::Memory);
-    assert_eq!(settings.cache.capacity, DEFAULT_CACHE_CAPACITY);
+    assert_eq!(settings.cache.bound.entries, DEFAULT_CACHE_CAPACITY);
+    assert_eq!(settings.cache.bound.bytes, DEFAULT_CACHE_MAX_MB << 20);
     assert!(settings.cache.hmac_key.is_none());
     assert_eq!(
         settings.cache.ttl.active,
@@ -315,7 +316,7 @@ fn validation_reports_every_problem_at_once() {
     let dir = TempDir::new("many");
     let file = dir.write(
         "gateway.toml",
-        "[server]\nlisten = \"localhost\"\ndefault_deadline_ms = 30000\nmax_body_bytes = 10\n[cache]\nhmac_key = \"secret-not-hex\"\ncapacity = 0\n[log]\nlevel = \"loud\"\n",
+        "[server]\nlisten = \"localhost\"\ndefault_deadline_ms = 30000\nmax_body_bytes = 10\n[cache]\nhmac_key = \"secret-not-hex\"\ncapacity = 0\nmax_mb = 0\n[log]\nlevel = \"loud\"\n",
     );
     let error = load_from(Some(&file), &[]).unwrap_err();
     for key in [
@@ -324,6 +325,7 @@ fn validation_reports_every_problem_at_once() {
         "server.max_body_bytes",
         "cache.hmac_key",
         "cache.capacity",
+        "cache.max_mb",
         "log.level",
     ] {
         assert!(error.mentions_key(key), "{key} missing from {error}");

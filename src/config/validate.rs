@@ -17,7 +17,8 @@ use super::transport::TransportConfig;
 use super::validate_payer::{check_names_unique, validate_payer};
 use super::validate_resilience::validate_batch;
 use super::validated::{
-    CacheConfig, CacheTtls, HmacKey, LogConfig, PayerConfig, ServerConfig, ValidatedSettings,
+    CacheBound, CacheConfig, CacheTtls, HmacKey, LogConfig, PayerConfig, ServerConfig,
+    ValidatedSettings,
 };
 
 /// Longest `server.shutdown_grace_s` accepted (10 minutes).
@@ -195,6 +196,18 @@ fn validate_cache(
             "must be at least 1 entry (use cache.kind = \"none\" to disable the cache)",
         );
     }
+    // Up to a TiB: a bound, not a budget anyone means to reach, and far from overflowing in bytes.
+    let max_bytes = match cache.max_mb {
+        1..=1_048_576 => cache.max_mb << 20,
+        _ => {
+            problems.push(
+                origins.of("cache.max_mb"),
+                "cache.max_mb",
+                "must be from 1 to 1048576 MiB",
+            );
+            0
+        }
+    };
     let hmac_key = match cache.hmac_key.as_deref() {
         None => None,
         Some(text) => match HmacKey::from_hex(text) {
@@ -234,7 +247,10 @@ fn validate_cache(
     let redis = validate_redis(cache, origins, problems);
     (problems.len() == before).then_some(CacheConfig {
         kind: cache.kind,
-        capacity: cache.capacity,
+        bound: CacheBound {
+            entries: cache.capacity,
+            bytes: max_bytes,
+        },
         hmac_key,
         ttl,
         stale_max_age,

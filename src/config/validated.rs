@@ -48,13 +48,37 @@ pub struct ServerConfig {
     pub shutdown_grace: Duration,
 }
 
+/// What an in-process cache may hold: at most `entries` answers, weighing at most `bytes` together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBound {
+    /// `cache.capacity`.
+    pub entries: u64,
+    /// `cache.max_mb`, in bytes.
+    pub bytes: u64,
+}
+
+impl CacheBound {
+    /// The most total weight: `bytes` in KiB (weights are in KiB so that a TiB still fits moka's `u32`s).
+    pub fn total_weight(&self) -> u64 {
+        (self.bytes >> 10).max(1)
+    }
+
+    /// The weight of an answer of `size` bytes: its size in KiB, but at least the total over `entries`, so
+    /// that neither bound is passed. moka caps the total weight; this one number enforces both bounds.
+    pub fn weight(&self, size: usize) -> u32 {
+        let floor = self.total_weight().div_ceil(self.entries.max(1));
+        let kib = u64::try_from(size.div_ceil(1024)).unwrap_or(u64::MAX);
+        u32::try_from(kib.max(floor).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
 /// `[cache]`, validated.
 #[derive(Debug, Clone)]
 pub struct CacheConfig {
     /// Which cache.
     pub kind: CacheKind,
-    /// Most entries held in memory.
-    pub capacity: u64,
+    /// What the in-process cache (or Redis's local tier) may hold: entries and bytes.
+    pub bound: CacheBound,
     /// The cache-key HMAC key; `None` means "draw a random one at start" (see `[cache] hmac_key`).
     pub hmac_key: Option<HmacKey>,
     /// Gateway-wide lifetimes by outcome.

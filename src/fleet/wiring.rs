@@ -30,7 +30,7 @@ impl FleetParts {
         let Some(redis_settings) = &cache_settings.redis else {
             let cache: Arc<dyn EligibilityCache> = match cache_settings.kind {
                 CacheKind::Memory => Arc::new(InMemoryCache::with_stale(
-                    cache_settings.capacity,
+                    cache_settings.bound,
                     cache_settings.stale_max_age,
                 )),
                 CacheKind::None => Arc::new(NoCache),
@@ -51,7 +51,7 @@ impl FleetParts {
                 sealer.clone(),
                 cache_settings.stale_max_age,
                 redis_settings.local_ttl,
-                cache_settings.capacity,
+                cache_settings.bound,
             )),
             CacheKind::None => Arc::new(NoCache),
         };

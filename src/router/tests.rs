@@ -34,7 +34,7 @@ fn router_with(adapter: &CountingAdapter, env: &[(&str, &str)]) -> Router {
     Router::from_parts(
         crate::registry::PayerRegistry::from_settings(&settings),
         adapters,
-        Arc::new(InMemoryCache::new(1000)),
+        Arc::new(InMemoryCache::new(crate::cache::tests::entries(1000))),
         CacheKeyer::new(HmacKey::new([1; 32])),
     )
 }
