@@ -153,10 +153,18 @@ async fn a_rejected_answer_is_still_an_answer() {
         panic!()
     };
     let body = serde_json::to_value(rs.remove(0)).unwrap();
-    let (_s, adapter) = answer(ResponseTemplate::new(422).set_body_json(body)).await;
+    let (_s, adapter) = answer(ResponseTemplate::new(422).set_body_json(body.clone())).await;
     let reply = adapter.check(&common::request()).await.unwrap();
     assert_eq!(reply.response.coverage.status, CoverageStatus::Rejected);
     assert_eq!(reply.response.errors[0].code, "72");
+    // As a gateway like ours sends it: the answer with an `error` beside it, 422, or 503 for AAA 42 alone.
+    for (status, code) in [(422, "payer_rejected"), (503, "payer_unavailable")] {
+        let mut with_error = body.clone();
+        with_error["error"] = json!({"code": code, "message": "the payer rejected the inquiry"});
+        let (_s, adapter) = answer(ResponseTemplate::new(status).set_body_json(with_error)).await;
+        let reply = adapter.check(&common::request()).await.unwrap();
+        assert_eq!(reply.response.errors[0].code, "72", "{status}");
+    }
 }
 
 #[tokio::test]

@@ -57,10 +57,8 @@ pub(crate) fn interpret(
             })
         }
     };
-    if object.get("error").is_some_and(Value::is_object) {
-        return Err(error_body(status, object));
-    }
-    // Our own API answers an AAA rejection with the whole answer as 422 (or 503 when it is only AAA 42).
+    // Our own API answers an AAA rejection with the whole answer and an `error` beside it, as 422 (or 503
+    // when it is only AAA 42): that is an answer, whose AAA errors say what the payer meant, not an error body.
     let answer_like = [
         "controlNumber",
         "benefitsInformation",
@@ -69,7 +67,11 @@ pub(crate) fn interpret(
     ]
     .iter()
     .any(|k| object.contains_key(*k));
-    if !(success || (matches!(status, 422 | 503) && answer_like)) {
+    let rejected_answer = matches!(status, 422 | 503) && answer_like;
+    if !rejected_answer && object.get("error").is_some_and(Value::is_object) {
+        return Err(error_body(status, object));
+    }
+    if !(success || rejected_answer) {
         return Err(errors_list(status, object));
     }
     let exchange = meta_exchange(&object);
