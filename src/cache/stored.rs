@@ -53,7 +53,7 @@ impl StoredAnswer {
         let mut bytes =
             Vec::with_capacity(HEAD_BYTES + x12.as_ref().map_or(0, String::len) + members.len());
         bytes.push(status_byte(response.coverage.status));
-        bytes.push(u8::from(all_retryable(&response)));
+        bytes.push(u8::from(response.all_rejections_retryable()));
         match &x12 {
             Some(x12) => {
                 bytes.extend_from_slice(&u32::try_from(x12.len()).ok()?.to_le_bytes());
@@ -163,10 +163,6 @@ impl std::fmt::Debug for StoredAnswer {
             .field("bytes", &self.bytes.len())
             .finish_non_exhaustive()
     }
-}
-
-fn all_retryable(response: &EligibilityResponse) -> bool {
-    !response.errors.is_empty() && response.errors.iter().all(|error| error.retryable)
 }
 
 fn status_byte(status: CoverageStatus) -> u8 {

@@ -215,8 +215,7 @@ impl ApiError {
     /// with 422 and the whole body; anything else is a 200.
     pub fn check_answer(body: CheckBody) -> Result<CheckBody, ApiError> {
         if body.response.coverage.status == payer_core::CoverageStatus::Rejected {
-            let errors = &body.response.errors;
-            let retryable = !errors.is_empty() && errors.iter().all(|error| error.retryable);
+            let retryable = body.response.all_rejections_retryable();
             Err(ApiError::PayerRejectedAnswer {
                 answer: Box::new(body),
                 retryable,

@@ -68,10 +68,8 @@ pub fn classify_error(error: &AdapterError) -> Verdict {
 
 /// A 271 that rejects the inquiry only for reasons that retrying may get past (AAA 42, 80).
 pub fn is_retryable_rejection(reply: &PayerReply) -> bool {
-    let response = &reply.response;
-    response.coverage.status == CoverageStatus::Rejected
-        && !response.errors.is_empty()
-        && response.errors.iter().all(|error| error.retryable)
+    reply.response.coverage.status == CoverageStatus::Rejected
+        && reply.response.all_rejections_retryable()
 }
 
 #[cfg(test)]

@@ -150,9 +150,10 @@ impl PayerOutcome {
     /// The outcome of a payer's answer: its coverage status; a rejection whose every error is retryable
     /// (AAA 42) is `unavailable`, as the API answers it (503).
     pub fn of_response(response: &EligibilityResponse) -> PayerOutcome {
-        let errors = &response.errors;
-        let all_retryable = !errors.is_empty() && errors.iter().all(|error| error.retryable);
-        PayerOutcome::of_status(response.coverage.status, all_retryable)
+        PayerOutcome::of_status(
+            response.coverage.status,
+            response.all_rejections_retryable(),
+        )
     }
 
     /// The outcome of an answer with this coverage status, whose rejections are all retryable or not.

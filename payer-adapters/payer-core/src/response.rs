@@ -59,6 +59,14 @@ pub struct EligibilityResponse {
     pub x12: Option<String>,
 }
 
+impl EligibilityResponse {
+    /// Whether the answer carries rejections and every one of them is retryable (AAA 42 or 80): the payer
+    /// could not answer now, rather than refusing the inquiry.
+    pub fn all_rejections_retryable(&self) -> bool {
+        !self.errors.is_empty() && self.errors.iter().all(|error| error.retryable)
+    }
+}
+
 /// The information receiver as the 271 names it (2100B NM1, PRV).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
