@@ -22,7 +22,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 
 use actix_web::web::Bytes;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use futures::stream::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
@@ -30,13 +30,14 @@ use tokio::time::Instant;
 use utoipa::ToSchema;
 
 use super::eligibility::{parse_body, requested_deadline, today, CheckQuery};
-use super::fanout::{client_of, include_x12, run_check, CheckResult, FanoutContext, OutcomeStatus};
+use super::fanout::{
+    client_of, include_x12, run_check, trace_id_of, CheckResult, FanoutContext, OutcomeStatus,
+};
 use crate::domain::FieldError;
 use crate::error::{ApiError, ErrorBody};
 use crate::layers::lane::{self, Priority};
 use crate::metrics::Metrics;
 use crate::startup::AppState;
-use crate::telemetry::TraceId;
 
 /// The media type of the answer.
 pub const NDJSON: &str = "application/x-ndjson";
@@ -83,11 +84,7 @@ pub async fn batch(
     query: web::Query<CheckQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let trace_id = request
-        .extensions()
-        .get::<TraceId>()
-        .cloned()
-        .unwrap_or_else(TraceId::generate);
+    let trace_id = trace_id_of(&request);
     let per_check = requested_deadline(
         request.headers(),
         state.limits.default_deadline,

@@ -14,7 +14,7 @@
 //! `POST /v1/eligibility` would have answered it) in `results`, in the order the ids were given.
 use std::collections::HashSet;
 
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,11 +22,10 @@ use tracing::Instrument;
 use utoipa::ToSchema;
 
 use super::eligibility::{parse_body, requested_deadline, today, CheckQuery};
-use super::fanout::{client_of, include_x12, run_check, CheckResult, FanoutContext};
+use super::fanout::{client_of, include_x12, run_check, trace_id_of, CheckResult, FanoutContext};
 use crate::domain::FieldError;
 use crate::error::{ApiError, ErrorBody};
 use crate::startup::AppState;
-use crate::telemetry::TraceId;
 
 /// Most payers one discovery may ask.
 pub const MAX_DISCOVERY_PAYERS: usize = 20;
@@ -104,11 +103,7 @@ pub async fn discover(
     query: web::Query<CheckQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let trace_id = request
-        .extensions()
-        .get::<TraceId>()
-        .cloned()
-        .unwrap_or_else(TraceId::generate);
+    let trace_id = trace_id_of(&request);
     let deadline = requested_deadline(
         request.headers(),
         state.limits.default_deadline,

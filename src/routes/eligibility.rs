@@ -8,18 +8,18 @@
 use std::time::Duration;
 
 use actix_web::http::header::HeaderMap;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use payer_core::{CoverageStatus, EligibilityResponse};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
 
+use super::fanout::{client_of, include_x12, trace_id_of};
+use super::stored_body;
 use crate::domain::{EligibilityRequestDto, FieldError};
 use crate::error::{ApiError, ErrorBody, RejectedAnswerBody};
 use crate::router::{AnswerBody, CheckRequest, Meta};
-use crate::routes::stored_body;
 use crate::startup::AppState;
-use crate::telemetry::TraceId;
 
 /// The header a client sets to ask for a shorter deadline, in milliseconds.
 pub const DEADLINE_HEADER: &str = "x-request-timeout-ms";
@@ -118,20 +118,13 @@ async fn run_check(
     query: CheckQuery,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let trace_id = request
-        .extensions()
-        .get::<TraceId>()
-        .cloned()
-        .unwrap_or_else(TraceId::generate);
+    let trace_id = trace_id_of(&request);
     let deadline = requested_deadline(
         request.headers(),
         state.limits.default_deadline,
         state.limits.max_deadline,
     )?;
-    let include_x12 = match query.x12 {
-        Some(flag) => flag,
-        None => include_x12_header(request.headers())?,
-    };
+    let include_x12 = include_x12(&request, &query)?;
     let inquiry = parse_body(body, today())?;
 
     let span = tracing::info_span!(
@@ -142,11 +135,7 @@ async fn run_check(
     );
     let started = tokio::time::Instant::now();
     let deadline_at = started + deadline;
-    let client = request
-        .extensions()
-        .get::<crate::auth::Client>()
-        .cloned()
-        .unwrap_or_default();
+    let client = client_of(&request);
     let check = state.router.check_as(
         &client,
         CheckRequest {

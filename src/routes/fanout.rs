@@ -10,6 +10,7 @@ use super::eligibility::{include_x12_header, CheckBody, CheckQuery};
 use crate::auth::Client;
 use crate::error::{ApiError, ErrorDetail};
 use crate::router::{CheckError, CheckRequest, Router};
+use crate::telemetry::TraceId;
 
 /// How one check of a discovery or a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -133,6 +134,15 @@ pub fn include_x12(request: &HttpRequest, query: &CheckQuery) -> Result<bool, Ap
         Some(flag) => Ok(flag),
         None => include_x12_header(request.headers()),
     }
+}
+
+/// The request's trace id (set by the telemetry middleware), or a new one.
+pub fn trace_id_of(request: &HttpRequest) -> TraceId {
+    request
+        .extensions()
+        .get::<TraceId>()
+        .cloned()
+        .unwrap_or_else(TraceId::generate)
 }
 
 /// The client the authentication middleware identified, or the anonymous one.
