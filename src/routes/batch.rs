@@ -29,7 +29,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 use utoipa::ToSchema;
 
-use super::eligibility::{parse_body, requested_deadline, today, CheckQuery};
+use super::eligibility::{deadline_of, parse_body, today, CheckQuery};
 use super::fanout::{
     client_of, include_x12, run_check, trace_id_of, CheckResult, FanoutContext, OutcomeStatus,
 };
@@ -85,11 +85,7 @@ pub async fn batch(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let trace_id = trace_id_of(&request);
-    let per_check = requested_deadline(
-        request.headers(),
-        state.limits.default_deadline,
-        state.limits.max_deadline,
-    )?;
+    let per_check = deadline_of(&request, &state)?;
     let context = Arc::new(FanoutContext {
         client: client_of(&request),
         trace_id: trace_id.0.clone(),

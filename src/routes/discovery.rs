@@ -21,7 +21,7 @@ use serde_json::Value;
 use tracing::Instrument;
 use utoipa::ToSchema;
 
-use super::eligibility::{parse_body, requested_deadline, today, CheckQuery};
+use super::eligibility::{deadline_of, parse_body, today, CheckQuery};
 use super::fanout::{client_of, include_x12, run_check, trace_id_of, CheckResult, FanoutContext};
 use crate::domain::FieldError;
 use crate::error::{ApiError, ErrorBody};
@@ -104,11 +104,7 @@ pub async fn discover(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let trace_id = trace_id_of(&request);
-    let deadline = requested_deadline(
-        request.headers(),
-        state.limits.default_deadline,
-        state.limits.max_deadline,
-    )?;
+    let deadline = deadline_of(&request, &state)?;
     let deadline = tokio::time::Instant::now() + deadline;
     let include_x12 = include_x12(&request, &query)?;
     let (ids, strategy, inquiries) = parse_discovery(body.into_inner())?;

@@ -119,11 +119,7 @@ async fn run_check(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let trace_id = trace_id_of(&request);
-    let deadline = requested_deadline(
-        request.headers(),
-        state.limits.default_deadline,
-        state.limits.max_deadline,
-    )?;
+    let deadline = deadline_of(&request, &state)?;
     let include_x12 = include_x12(&request, &query)?;
     let inquiry = parse_body(body, today())?;
 
@@ -218,6 +214,15 @@ pub fn parse_body(
 /// Today's date where the gateway runs, the reference of the date-of-service window.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
+}
+
+/// The deadline `request` asks for, within the server's default and maximum ([`requested_deadline`]).
+pub fn deadline_of(request: &HttpRequest, state: &AppState) -> Result<Duration, ApiError> {
+    requested_deadline(
+        request.headers(),
+        state.limits.default_deadline,
+        state.limits.max_deadline,
+    )
 }
 
 /// The deadline the client asked for (a positive number of milliseconds, capped at `max`), else `default`.
