@@ -30,6 +30,7 @@ use payer_core::{
 };
 use rust_decimal::Decimal;
 
+use super::number::{parse_decimal, percent};
 use super::service_index::ServiceIndex;
 use crate::codes;
 
@@ -37,69 +38,131 @@ const HEALTH_PLAN: &str = "30";
 
 /// Summarizes a normalized response; see the module docs for the rules.
 pub fn summarize(response: &EligibilityResponse) -> Coverage {
-    let benefits = &response.benefits_information;
-    let status_entries = || benefits.iter().filter(|b| is_status(&b.code));
-    let any_for_plan = status_entries().any(|b| is_about(b, HEALTH_PLAN));
-    let deciding = || status_entries().filter(move |b| !any_for_plan || is_about(b, HEALTH_PLAN));
-    let active = deciding().find(|b| is_active(&b.code));
-    let status = if active.is_some() {
-        CoverageStatus::Active
-    } else if deciding().any(|b| is_inactive(&b.code)) {
-        CoverageStatus::Inactive
-    } else if !response.errors.is_empty() {
-        CoverageStatus::Rejected
-    } else {
-        CoverageStatus::Unknown
-    };
-    let plan_name = active
-        .and_then(|b| b.plan_coverage.clone())
-        .or_else(|| {
-            benefits
-                .iter()
-                .filter(|b| is_active(&b.code))
-                .find_map(|b| b.plan_coverage.clone())
-        })
-        .or_else(|| {
-            response
-                .plan_information
-                .as_ref()
-                .and_then(|p| p.plan_description.as_deref())
-                .map(Text::new)
-        });
-    let (mut plan_begin, mut plan_end) = plan_dates(&response.plan_date_information);
-    if plan_begin.is_none() && plan_end.is_none() {
-        if let Some(b) = active {
-            (plan_begin, plan_end) = plan_dates(&b.benefits_date_information);
-        }
+    let mut summary = Summary::default();
+    for (at, benefit) in response.benefits_information.iter().enumerate() {
+        summary.add(at, benefit);
     }
-    // Most responses speak of a few dozen service types at most: one allocation, no growth (each growth would
-    // copy every builder so far).
-    let mut services: Vec<ServiceBuilder> = Vec::with_capacity(benefits.len().min(32));
-    let mut index = ServiceIndex::default();
-    for benefit in benefits {
-        let codes = benefit.service_type_codes.iter().map(Text::as_str);
-        let codes = codes.chain(benefit.service_type_codes.is_empty().then_some(HEALTH_PLAN));
-        for code in codes {
-            let at = index.position(code, || {
-                services.push(ServiceBuilder::new(code));
-                services.len() - 1
-            });
-            if let Some(service) = services.get_mut(at) {
-                service.add(benefit);
-            }
+    summary.finish(response)
+}
+
+/// The coverage summary being built, one benefit at a time, in one pass over the benefits.
+#[derive(Default)]
+struct Summary {
+    /// One builder per service type, in the order first seen.
+    services: Vec<ServiceBuilder>,
+    index: ServiceIndex,
+    /// The status entries (EB01 `1`-`8`) about service type `30`.
+    plan: StatusEntries,
+    /// Every status entry.
+    all: StatusEntries,
+    /// The first benefit with an active EB01 and a plan name (EB05).
+    first_named_active: Option<usize>,
+}
+
+/// What the status entries of one kind say, by position in the benefit list.
+#[derive(Default, Clone, Copy)]
+struct StatusEntries {
+    any: bool,
+    first_active: Option<usize>,
+    any_inactive: bool,
+}
+
+impl StatusEntries {
+    fn see(&mut self, at: usize, active: bool) {
+        self.any = true;
+        if active {
+            self.first_active.get_or_insert(at);
+        } else {
+            self.any_inactive = true;
         }
-    }
-    Coverage {
-        status,
-        plan_name,
-        plan_begin,
-        plan_end,
-        services: services.into_iter().map(ServiceBuilder::finish).collect(),
     }
 }
 
-fn is_status(code: &str) -> bool {
-    is_active(code) || is_inactive(code)
+impl Summary {
+    /// Adds the benefit at position `at` of the response's benefit list.
+    fn add(&mut self, at: usize, benefit: &BenefitInformation) {
+        let code = benefit.code.as_str();
+        let active = is_active(code);
+        if active || is_inactive(code) {
+            self.all.see(at, active);
+            if is_about(benefit, HEALTH_PLAN) {
+                self.plan.see(at, active);
+            }
+        }
+        if active && self.first_named_active.is_none() && benefit.plan_coverage.is_some() {
+            self.first_named_active = Some(at);
+        }
+        if self.services.capacity() == 0 {
+            // Most responses speak of a few dozen service types at most: one allocation, no growth (each
+            // growth would copy every builder so far).
+            self.services.reserve_exact(32);
+        }
+        let eb = Eb::of(benefit);
+        if benefit.service_type_codes.is_empty() {
+            self.add_to(HEALTH_PLAN, &eb);
+        }
+        for code in &benefit.service_type_codes {
+            self.add_to(code, &eb);
+        }
+    }
+
+    fn add_to(&mut self, code: &str, eb: &Eb<'_>) {
+        let services = &mut self.services;
+        let at = self.index.position(code, || {
+            services.push(ServiceBuilder::new(code));
+            services.len() - 1
+        });
+        if let Some(service) = self.services.get_mut(at) {
+            service.add(eb);
+        }
+    }
+
+    /// The summary of `response`, whose benefits are the ones added.
+    fn finish(self, response: &EligibilityResponse) -> Coverage {
+        let benefits = &response.benefits_information;
+        let deciding = if self.plan.any { self.plan } else { self.all };
+        let active = deciding.first_active.and_then(|at| benefits.get(at));
+        let status = if active.is_some() {
+            CoverageStatus::Active
+        } else if deciding.any_inactive {
+            CoverageStatus::Inactive
+        } else if !response.errors.is_empty() {
+            CoverageStatus::Rejected
+        } else {
+            CoverageStatus::Unknown
+        };
+        let plan_name = active
+            .and_then(|b| b.plan_coverage.clone())
+            .or_else(|| {
+                self.first_named_active
+                    .and_then(|at| benefits.get(at))
+                    .and_then(|b| b.plan_coverage.clone())
+            })
+            .or_else(|| {
+                response
+                    .plan_information
+                    .as_ref()
+                    .and_then(|p| p.plan_description.as_deref())
+                    .map(Text::new)
+            });
+        let (mut plan_begin, mut plan_end) = plan_dates(&response.plan_date_information);
+        if plan_begin.is_none() && plan_end.is_none() {
+            if let Some(b) = active {
+                (plan_begin, plan_end) = plan_dates(&b.benefits_date_information);
+            }
+        }
+        Coverage {
+            status,
+            plan_name,
+            plan_begin,
+            plan_end,
+            services: self
+                .services
+                .into_iter()
+                .map(ServiceBuilder::finish)
+                .collect(),
+        }
+    }
 }
 
 fn is_active(code: &str) -> bool {
@@ -140,6 +203,36 @@ fn plan_dates(dates: &[DateInformation]) -> (Option<NaiveDate>, Option<NaiveDate
     (None, None)
 }
 
+/// The parts of one benefit that the summary reads, read once for all of its service types.
+struct Eb<'a> {
+    code: &'a str,
+    auth: Option<&'a str>,
+    /// The networks its amounts go to (0 in network, 1 out of network), by EB12.
+    networks: &'static [usize],
+    amount: Option<&'a str>,
+    percent: Option<&'a str>,
+    level: Option<&'a str>,
+    period: Option<&'a str>,
+}
+
+impl<'a> Eb<'a> {
+    fn of(b: &'a BenefitInformation) -> Self {
+        Eb {
+            code: b.code.as_str(),
+            auth: b.auth_or_cert_indicator.as_deref(),
+            networks: match b.in_plan_network_indicator_code.as_deref() {
+                Some("N") => &[1],
+                Some("W") => &[0, 1],
+                _ => &[0],
+            },
+            amount: b.benefit_amount.as_deref(),
+            percent: b.benefit_percent.as_deref(),
+            level: b.coverage_level_code.as_deref(),
+            period: b.time_qualifier_code.as_deref(),
+        }
+    }
+}
+
 struct ServiceBuilder {
     coverage: ServiceCoverage,
     /// Per network, kind (deductible, out of pocket) and level (individual, family).
@@ -174,49 +267,40 @@ impl ServiceBuilder {
         }
     }
 
-    fn add(&mut self, b: &BenefitInformation) {
+    fn add(&mut self, b: &Eb<'_>) {
         let c = &mut self.coverage;
-        let code = b.code.as_str();
-        if is_active(code) {
+        if is_active(b.code) {
             c.active = Some(true);
-        } else if (is_inactive(code) || code == "I") && c.active.is_none() {
+        } else if (is_inactive(b.code) || b.code == "I") && c.active.is_none() {
             c.active = Some(false);
         }
-        match b.auth_or_cert_indicator.as_deref() {
+        match b.auth {
             Some("Y") => c.authorization_required = Some(true),
             Some("N") if c.authorization_required.is_none() => {
                 c.authorization_required = Some(false)
             }
             _ => {}
         }
-        let networks: &[usize] = match b.in_plan_network_indicator_code.as_deref() {
-            Some("N") => &[1],
-            Some("W") => &[0, 1],
-            _ => &[0],
-        };
-        for &net in networks {
+        for &net in b.networks {
             self.add_amounts(net, b);
         }
     }
 
-    fn add_amounts(&mut self, net: usize, b: &BenefitInformation) {
+    fn add_amounts(&mut self, net: usize, b: &Eb<'_>) {
         let network = network(&mut self.coverage, net);
-        let amount = || b.benefit_amount.as_deref().and_then(parse_decimal);
-        match b.code.as_str() {
+        let amount = || b.amount.and_then(parse_decimal);
+        match b.code {
             "B" if network.copay.is_none() => network.copay = amount(),
             "A" if network.coinsurance_percent.is_none() => {
-                network.coinsurance_percent = b.benefit_percent.as_deref().and_then(percent);
+                network.coinsurance_percent = b.percent.and_then(percent);
             }
             "C" | "G" => {
                 let Some(value) = amount() else { return };
                 let kind = usize::from(b.code == "G");
-                let family = b
-                    .coverage_level_code
-                    .as_deref()
-                    .is_some_and(codes::is_family_coverage_level);
+                let family = b.level.is_some_and(codes::is_family_coverage_level);
                 let amounts = amounts(network, kind, family);
                 if let Some(slot) = self.slots.get_mut(net * 4 + kind * 2 + usize::from(family)) {
-                    file_amount(amounts, slot, b.time_qualifier_code.as_deref(), value);
+                    file_amount(amounts, slot, b.period, value);
                 }
             }
             _ => {}
@@ -225,8 +309,9 @@ impl ServiceBuilder {
 
     fn finish(mut self) -> ServiceCoverage {
         for (i, slot) in self.slots.iter().enumerate() {
+            let Some(used) = slot.used else { continue };
             let amounts = amounts(network(&mut self.coverage, i / 4), (i / 2) % 2, i % 2 == 1);
-            if let (None, Some(total), Some(used)) = (amounts.remaining, amounts.total, slot.used) {
+            if let (None, Some(total)) = (amounts.remaining, amounts.total) {
                 amounts.remaining = Some((total - used).max(Decimal::ZERO));
             }
         }
@@ -253,43 +338,6 @@ fn amounts(network: &mut NetworkBenefits, kind: usize, family: bool) -> &mut Amo
     } else {
         &mut accumulator.individual
     }
-}
-
-/// A number in the plain form most payers send (`2500`, `12.50`, `.2`: up to 18 digits and at most one point),
-/// split at its point; `None` for anything else (a sign, an exponent, too many digits).
-fn plain_number(v: &str) -> Option<(&str, &str)> {
-    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-    let digits = int.len() + frac.len();
-    let all_digits = int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
-    ((1..=18).contains(&digits) && all_digits).then_some((int, frac))
-}
-
-/// Parses a number as X12 sends it. The plain form is read without the general parser, to the same value and
-/// scale; anything else goes through it.
-fn parse_decimal(v: &str) -> Option<Decimal> {
-    let Some((int, frac)) = plain_number(v) else {
-        return v.parse().ok();
-    };
-    let mantissa = int
-        .bytes()
-        .chain(frac.bytes())
-        .fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
-    Decimal::try_new(mantissa, u32::try_from(frac.len()).ok()?).ok()
-}
-
-/// Whether [`parse_decimal`] reads `v`, without building the number when it is plain.
-pub(super) fn is_decimal(v: &str) -> bool {
-    plain_number(v).is_some() || v.parse::<Decimal>().is_ok()
-}
-
-/// EB08 as a percent: `.2` is 20; a value above 1 is taken to be a percent already.
-fn percent(v: &str) -> Option<Decimal> {
-    let fraction = parse_decimal(v)?;
-    Some(if fraction > Decimal::ONE {
-        fraction
-    } else {
-        (fraction * Decimal::ONE_HUNDRED).normalize()
-    })
 }
 
 /// Files one deductible or out-of-pocket amount by its EB06 period (see the module docs).

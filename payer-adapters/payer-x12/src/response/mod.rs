@@ -10,6 +10,7 @@ mod decode;
 mod encode;
 mod loops;
 mod normalize;
+mod number;
 mod service_index;
 
 pub use coverage::summarize;

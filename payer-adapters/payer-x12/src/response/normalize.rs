@@ -8,7 +8,7 @@ use payer_core::{
     ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery, Text,
 };
 
-use super::coverage::is_decimal;
+use super::number::is_decimal;
 use crate::codes;
 use crate::error::{X12Error, X12ErrorKind};
 use crate::tokenizer::{trim_spaces, Segment};

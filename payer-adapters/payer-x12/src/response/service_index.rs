@@ -1,88 +1,118 @@
 //! [`ServiceIndex`]: where each service type's entry is in the coverage summary being built.
 //!
-//! A 271 speaks of a dozen or two service types, and consecutive EBs mostly of the same one: the last code is
-//! checked first, then a short list is searched, comparing each code as one integer ([`key`]: service type codes
-//! are one or two bytes), which costs less than hashing it. A reply naming more than [`LINEAR_LIMIT`] service
-//! types, which only a hostile payer sends, moves the index to a hash map, so that the search never turns
-//! quadratic.
+//! A 271 speaks of a dozen or two service types, and consecutive EBs mostly of the same one. Service type codes
+//! are one or two bytes, so each code of up to three bytes is one integer ([`key`]): the last key is checked
+//! first, then a small open-addressing table of [`SLOTS`] keys, which costs a multiply and a compare or two. A
+//! reply naming more than [`TABLE_LIMIT`] service types, which only a hostile payer sends, moves the index to a
+//! hash map, so that probing never degrades; codes longer than three bytes (not service types at all) are hashed
+//! as strings.
+//!
+//! The index owns its keys: it borrows nothing from the benefits being summarized.
 use std::collections::HashMap;
 
-/// Codes searched one by one before the index becomes a hash map.
-const LINEAR_LIMIT: usize = 48;
+/// Slots of the table (a power of two).
+const SLOTS: usize = 64;
+/// Codes kept in the table before the index becomes a hash map (three quarters of the slots at most).
+const TABLE_LIMIT: usize = 48;
 
-/// Service type code to position, for codes borrowed from the benefits being summarized.
-#[derive(Default)]
-pub(super) struct ServiceIndex<'a> {
-    last: Option<(&'a str, usize)>,
-    few: Vec<(u32, &'a str, usize)>,
-    many: HashMap<&'a str, usize>,
+/// Service type code to position.
+pub(super) struct ServiceIndex {
+    last: Option<(u32, usize)>,
+    /// Keys (0 for an empty slot: a key is never 0, its length byte is not) and their positions.
+    keys: [u32; SLOTS],
+    positions: [usize; SLOTS],
+    count: usize,
+    many: HashMap<u32, usize>,
+    long: HashMap<Box<str>, usize>,
 }
 
-impl<'a> ServiceIndex<'a> {
+impl Default for ServiceIndex {
+    fn default() -> Self {
+        ServiceIndex {
+            last: None,
+            keys: [0; SLOTS],
+            positions: [0; SLOTS],
+            count: 0,
+            many: HashMap::new(),
+            long: HashMap::new(),
+        }
+    }
+}
+
+impl ServiceIndex {
     /// The position of `code`, or the one `add` gives it (called only for a code not seen before).
-    pub(super) fn position(&mut self, code: &'a str, add: impl FnOnce() -> usize) -> usize {
+    pub(super) fn position(&mut self, code: &str, add: impl FnOnce() -> usize) -> usize {
+        let Some(wanted) = key(code) else {
+            if let Some(&at) = self.long.get(code) {
+                return at;
+            }
+            let at = add();
+            self.long.insert(code.into(), at);
+            return at;
+        };
         if let Some((seen, at)) = self.last {
-            if seen == code {
+            if seen == wanted {
                 return at;
             }
         }
-        let at = match self.find(code) {
-            Some(at) => at,
-            None => {
-                let at = add();
-                self.insert(code, at);
-                at
-            }
+        let at = if self.count < TABLE_LIMIT {
+            self.in_table(wanted, add)
+        } else {
+            *self.many.entry(wanted).or_insert_with(add)
         };
-        self.last = Some((code, at));
+        self.last = Some((wanted, at));
         at
     }
 
-    fn find(&self, code: &str) -> Option<usize> {
-        if self.many.is_empty() {
-            let wanted = key(code);
-            self.few
+    /// Finds or adds `wanted` in the table (which has room), moving to the hash map once it is full.
+    fn in_table(&mut self, wanted: u32, add: impl FnOnce() -> usize) -> usize {
+        // Fibonacci hashing: the top bits of the product spread keys that differ in any byte.
+        let mut slot = (wanted.wrapping_mul(0x9E37_79B9) >> 26) as usize;
+        loop {
+            slot %= SLOTS;
+            match self.keys.get(slot).copied() {
+                Some(k) if k == wanted => return self.positions.get(slot).copied().unwrap_or(0),
+                Some(0) => break,
+                _ => slot += 1,
+            }
+        }
+        let at = add();
+        if let (Some(k), Some(p)) = (self.keys.get_mut(slot), self.positions.get_mut(slot)) {
+            *k = wanted;
+            *p = at;
+        }
+        self.count += 1;
+        if self.count == TABLE_LIMIT {
+            self.many = self
+                .keys
                 .iter()
-                .find(|(k, c, _)| *k == wanted && (wanted != LONG || *c == code))
-                .map(|(_, _, at)| *at)
-        } else {
-            self.many.get(code).copied()
+                .zip(self.positions)
+                .filter(|(k, _)| **k != 0)
+                .map(|(k, at)| (*k, at))
+                .collect();
         }
-    }
-
-    fn insert(&mut self, code: &'a str, at: usize) {
-        if !self.many.is_empty() {
-            self.many.insert(code, at);
-        } else if self.few.len() < LINEAR_LIMIT {
-            self.few.push((key(code), code, at));
-        } else {
-            self.many = self.few.drain(..).map(|(_, c, at)| (c, at)).collect();
-            self.many.insert(code, at);
-        }
+        at
     }
 }
 
-/// The key of codes longer than three bytes, which are then compared as strings.
-const LONG: u32 = u32::MAX;
-
 /// A code of up to three bytes as one integer (its bytes and its length: equal keys are equal codes).
-fn key(code: &str) -> u32 {
+fn key(code: &str) -> Option<u32> {
     match *code.as_bytes() {
-        [a] => u32::from_le_bytes([a, 0, 0, 1]),
-        [a, b] => u32::from_le_bytes([a, b, 0, 2]),
-        [a, b, c] => u32::from_le_bytes([a, b, c, 3]),
-        _ => LONG,
+        [a] => Some(u32::from_le_bytes([a, 0, 0, 1])),
+        [a, b] => Some(u32::from_le_bytes([a, b, 0, 2])),
+        [a, b, c] => Some(u32::from_le_bytes([a, b, c, 3])),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{ServiceIndex, LINEAR_LIMIT};
+    use super::{ServiceIndex, TABLE_LIMIT};
 
     #[test]
     fn gives_each_code_one_position_before_and_after_the_switch_to_hashing() {
-        // Short codes, long ones (compared as strings), and more of them than the linear limit.
-        let mut codes: Vec<String> = (0..LINEAR_LIMIT * 3).map(|i| format!("{i}")).collect();
+        // Short codes, long ones (hashed as strings), and more of them than the table holds.
+        let mut codes: Vec<String> = (0..TABLE_LIMIT * 3).map(|i| format!("{i}")).collect();
         codes.extend(["LONGER1", "LONGER2", "A", "AB"].map(String::from));
         let mut index = ServiceIndex::default();
         let mut next = 0;

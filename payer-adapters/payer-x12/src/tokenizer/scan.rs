@@ -43,22 +43,35 @@ impl<'a> Positions<'a> {
         positions
     }
 
-    /// The matches in the eight bytes from `at` (fewer at the end, padded with bytes that never match).
+    /// The matches in the eight bytes from `at` (fewer at the end: none past the haystack).
     #[inline]
     fn word_matches(&self, at: usize) -> u64 {
-        let rest = self.haystack.get(at..).unwrap_or_default();
-        let word = match rest.first_chunk::<8>() {
-            Some(chunk) => u64::from_le_bytes(*chunk),
+        let haystack = self.haystack;
+        if let Some(chunk) = haystack.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            return matches(u64::from_le_bytes(*chunk), self.needle);
+        }
+        let tail = haystack.len().saturating_sub(at);
+        let last = haystack
+            .len()
+            .checked_sub(8)
+            .and_then(|from| haystack.get(from..));
+        match last.and_then(<[u8]>::first_chunk::<8>) {
+            // The haystack's last eight bytes end where the tail does: shifting its matches down by the bytes
+            // before the tail leaves the tail's, in place, and none past the end.
+            Some(chunk) if tail > 0 => {
+                matches(u64::from_le_bytes(*chunk), self.needle) >> (8 * (8 - tail))
+            }
+            Some(_) => 0,
+            // A haystack shorter than a word: padded with bytes that never match.
             None => {
                 let mut padded = [!self.needle; 8];
                 padded
                     .iter_mut()
-                    .zip(rest)
+                    .zip(haystack.get(at..).unwrap_or_default())
                     .for_each(|(slot, byte)| *slot = *byte);
-                u64::from_le_bytes(padded)
+                matches(u64::from_le_bytes(padded), self.needle)
             }
-        };
-        matches(word, self.needle)
+        }
     }
 }
 
