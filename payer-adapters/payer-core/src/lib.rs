@@ -3,6 +3,7 @@
 //! - [`phi`]: [`Phi`], the wrapper that keeps member data out of `Debug` and `Display`.
 //! - [`request`]: [`EligibilityRequest`], one validated inquiry, as every transport receives it.
 //! - [`response`]: [`EligibilityResponse`], one payer's answer in the normalized ("medical network eligibility v3") shape.
+//! - [`benefit`]: [`BenefitInformation`], one EB segment with its 2110 loop (the bulk of a response).
 //! - [`coverage`]: [`Coverage`], the summary a person wants (active, copay, deductible left, auth required).
 //! - [`error`]: [`AdapterError`], what can go wrong talking to a payer, whose fault it is and whether a retry can help.
 //! - [`text`]: [`Text`], the inline string of the response model's codes, names and amounts.
@@ -15,6 +16,7 @@
 #![warn(missing_docs, unreachable_pub, rust_2018_idioms)]
 
 pub mod adapter;
+pub mod benefit;
 pub mod coverage;
 pub mod error;
 pub mod phi;
@@ -24,6 +26,10 @@ pub mod text;
 pub mod text_list;
 
 pub use adapter::{ExchangeInfo, PayerAdapter, PayerReply};
+pub use benefit::{
+    AdditionalInformation, BenefitDetails, BenefitInformation, MessageText, ProcedureIdentifier,
+    RelatedEntity, ServiceDelivery,
+};
 pub use coverage::{
     Accumulator, Amounts, Coverage, CoverageStatus, NetworkBenefits, ServiceCoverage,
 };
@@ -33,10 +39,8 @@ pub use request::{
     DateOfService, EligibilityRequest, Encounter, Gender, Member, ProcedureCode, Provider,
 };
 pub use response::{
-    AdditionalInformation, Address, BenefitInformation, Communication, Contact, DateInformation,
-    EligibilityResponse, MessageText, PayerErrorInfo, PayerInfo, PlanInformation, PlanStatus,
-    ProcedureIdentifier, ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery,
-    Warning,
+    Address, Communication, Contact, DateInformation, EligibilityResponse, PayerErrorInfo,
+    PayerInfo, PlanInformation, PlanStatus, ProviderInfo, Reference, ResponseMember, Warning,
 };
 pub use text::Text;
 pub use text_list::TextList;

@@ -117,7 +117,10 @@ async fn another_v3_servers_answer_is_bridged() {
         .any(|d| d.qualifier_code == "307" && d.end_date.as_deref() == Some("20241231")));
     assert_eq!(r.benefits_information.len(), 1);
     assert_eq!(
-        r.benefits_information[0].benefits_date_information[0].qualifier_code,
+        r.benefits_information[0]
+            .details()
+            .benefits_date_information[0]
+            .qualifier_code,
         "291"
     );
     assert_eq!(r.errors[0].code, "42");

@@ -91,10 +91,11 @@ pub(crate) fn active(
     plan_level.coverage_level_code = Some("IND".into());
     plan_level.insurance_type_code = Some(plan::INSURANCE_TYPE.into());
     plan_level.plan_coverage = Some(plan::PLAN_NAME.into());
-    plan_level
+    let details = plan_level.details_mut();
+    details
         .additional_information
         .push(msg("SIMULATED RESPONSE FROM THE SANDBOX PAYER"));
-    plan_level
+    details
         .benefits_related_entities
         .push(primary_care_provider());
     out.push(plan_level);
@@ -110,10 +111,11 @@ pub(crate) fn active(
     if !needs_auth.is_empty() {
         let mut covered = eb_types(loop_id, "1", &needs_auth);
         covered.auth_or_cert_indicator = Some("Y".into());
-        covered.additional_information.push(msg(
+        let details = covered.details_mut();
+        details.additional_information.push(msg(
             "PRIOR AUTHORIZATION REQUIRED, CALL UTILIZATION MANAGEMENT",
         ));
-        covered
+        details
             .benefits_related_entities
             .push(utilization_management());
         out.push(covered);
@@ -134,6 +136,7 @@ pub(crate) fn active(
                 copay.in_plan_network_indicator_code = Some(network(in_network).into());
                 if service == "98" && in_network {
                     copay
+                        .details_mut()
                         .additional_information
                         .push(msg("NO COPAY FOR PREVENTIVE VISITS"));
                 }
@@ -163,7 +166,8 @@ pub(crate) fn active(
     accumulators(&mut out, loop_id, "G", &accumulated, &out_of_pocket);
     if variant == Variant::DeductibleMet {
         if let Some(last) = out.iter_mut().rev().find(|b| b.code == "C") {
-            last.additional_information
+            last.details_mut()
+                .additional_information
                 .push(msg("INDIVIDUAL DEDUCTIBLE MET FOR THE PLAN YEAR"));
         }
     }
@@ -176,7 +180,9 @@ pub(crate) fn active(
     // A procedure asked about in EQ02.
     if let Some(procedure) = &request.encounter.procedure_code {
         let mut by_procedure = eb(loop_id, "1", &[]);
-        by_procedure.composite_medical_procedure_identifier = Some(ProcedureIdentifier {
+        by_procedure
+            .details_mut()
+            .composite_medical_procedure_identifier = Some(ProcedureIdentifier {
             product_or_service_id_qualifier_code: procedure.qualifier.as_str().into(),
             procedure_code: procedure.code.as_str().into(),
             procedure_modifiers: procedure.modifiers.iter().map(Text::from).collect(),
@@ -185,6 +191,7 @@ pub(crate) fn active(
         by_procedure.auth_or_cert_indicator = Some(if auth_needed { "Y" } else { "N" }.into());
         if auth_needed {
             by_procedure
+                .details_mut()
                 .benefits_related_entities
                 .push(utilization_management());
         }
@@ -204,6 +211,7 @@ pub(crate) fn inactive(request: &EligibilityRequest, loop_id: &str) -> Vec<Benef
     inactive.insurance_type_code = Some(plan::INSURANCE_TYPE.into());
     inactive.plan_coverage = Some(plan::PLAN_NAME.into());
     inactive
+        .details_mut()
         .additional_information
         .push(msg("COVERAGE TERMINATED AT THE END OF THE LAST PLAN YEAR"));
     vec![inactive]
@@ -233,7 +241,8 @@ fn accumulators(
 fn carve_out_pbm(loop_id: &str, types: &[String]) -> BenefitInformation {
     let mut other = eb_types(loop_id, "R", types);
     other.coverage_level_code = Some("IND".into());
-    other.benefits_additional_information = vec![
+    let details = other.details_mut();
+    details.benefits_additional_information = vec![
         Reference {
             qualifier_code: "N6".into(),
             qualifier: None,
@@ -247,10 +256,10 @@ fn carve_out_pbm(loop_id: &str, types: &[String]) -> BenefitInformation {
             description: Some("RX GROUP".into()),
         },
     ];
-    other.additional_information.push(msg(
+    details.additional_information.push(msg(
         "PHARMACY BENEFITS ADMINISTERED BY THE PHARMACY BENEFIT MANAGER",
     ));
-    other.benefits_related_entities.push(RelatedEntity {
+    details.benefits_related_entities.push(RelatedEntity {
         entity_identifier_code: "PR".into(),
         entity_type: Some("2".into()),
         entity_name: Some(plan::PBM_NAME.into()),

@@ -87,7 +87,7 @@ async fn active_has_the_full_benefit_set() {
     let pcp = r
         .benefits_information
         .iter()
-        .flat_map(|b| &b.benefits_related_entities)
+        .flat_map(|b| &b.details().benefits_related_entities)
         .find(|e| e.entity_identifier_code == "P3")
         .unwrap();
     assert_eq!(pcp.entity_name.as_deref(), Some(plan::PCP_LAST_NAME));
@@ -98,7 +98,7 @@ async fn active_has_the_full_benefit_set() {
     assert!(r
         .benefits_information
         .iter()
-        .any(|b| !b.additional_information.is_empty()));
+        .any(|b| !b.details().additional_information.is_empty()));
     let dates: Vec<&str> = r
         .plan_date_information
         .iter()
@@ -248,7 +248,7 @@ async fn auth_required_flags_services_and_names_the_manager() {
     let manager = r
         .benefits_information
         .iter()
-        .flat_map(|b| &b.benefits_related_entities)
+        .flat_map(|b| &b.details().benefits_related_entities)
         .find(|e| e.entity_identifier_code == "X3")
         .unwrap();
     assert_eq!(manager.entity_name.as_deref(), Some(plan::UM_NAME));
@@ -262,10 +262,11 @@ async fn auth_required_flags_services_and_names_the_manager() {
         .response
         .benefits_information
         .iter()
-        .find(|b| b.composite_medical_procedure_identifier.is_some())
+        .find(|b| b.details().composite_medical_procedure_identifier.is_some())
         .unwrap();
     assert_eq!(
         by_procedure
+            .details()
             .composite_medical_procedure_identifier
             .as_ref()
             .unwrap()
@@ -282,7 +283,7 @@ async fn pharmacy_is_carved_out_to_the_pbm() {
     assert_eq!(r.coverage.status, CoverageStatus::Active);
     let other = benefits(r, "R").next().unwrap();
     assert_eq!(other.service_type_codes, plan::PHARMACY.to_vec());
-    let pbm = &other.benefits_related_entities[0];
+    let pbm = &other.details().benefits_related_entities[0];
     assert_eq!(pbm.entity_identifier_code, "PR");
     assert_eq!(pbm.entity_name.as_deref(), Some(plan::PBM_NAME));
     assert_eq!(
@@ -290,6 +291,7 @@ async fn pharmacy_is_carved_out_to_the_pbm() {
         Some(plan::PBM_BIN)
     );
     let refs: Vec<(&str, &str)> = other
+        .details()
         .benefits_additional_information
         .iter()
         .map(|r| (r.qualifier_code.as_str(), r.value.expose().as_str()))

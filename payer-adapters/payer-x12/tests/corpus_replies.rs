@@ -230,7 +230,7 @@ fn tigershark_field_values() {
         assert_eq!(receiver.provider_last_name.as_deref(), Some("James"));
         assert_eq!(receiver.npi.as_deref(), Some("1234567894"));
         // test_payer: the 2120 entity of the second EB.
-        let entity = &eb[1].benefits_related_entities[0];
+        let entity = &eb[1].details().benefits_related_entities[0];
         assert_eq!(entity.entity_identifier_code, "PR");
         assert_eq!(entity.entity_identifier.as_deref(), Some("Payer"));
         assert_eq!(entity.entity_type.as_deref(), Some("2"));
@@ -251,7 +251,7 @@ fn tigershark_field_values() {
     // test_benefit_additional_info: III ('11', 'Office') on EB row 11, which carries 4 MSG.
     let r = &responses(&dir, "tshark-2.271.x12")[0];
     let row = &r.benefits_information[11];
-    let iii = &row.eligibility_additional_information;
+    let iii = &row.details().eligibility_additional_information;
     assert_eq!(iii.len(), 1);
     assert_eq!(iii[0].code_list_qualifier_code.as_deref(), Some("ZZ"));
     assert_eq!(iii[0].industry_code.as_deref(), Some("11"));
@@ -259,7 +259,7 @@ fn tigershark_field_values() {
         payer_x12::codes::place_of_service_name("11"),
         Some("Office")
     );
-    assert_eq!(row.additional_information.len(), 4);
+    assert_eq!(row.details().additional_information.len(), 4);
 }
 
 /// imsweb/x12-parser `X12ReaderTest.test271`: loop path 2000A/2000B/2000C/2100C/2110C/2120C with NM101 P3.
@@ -272,8 +272,11 @@ fn imsweb_loop_path() {
     assert!(r.payer.is_some() && r.provider.is_some() && r.subscriber.is_some());
     let eb = &r.benefits_information[0];
     assert_eq!(eb.loop_id, "2110C");
-    assert_eq!(eb.benefits_related_entities.len(), 1);
-    assert_eq!(eb.benefits_related_entities[0].entity_identifier_code, "P3");
+    assert_eq!(eb.details().benefits_related_entities.len(), 1);
+    assert_eq!(
+        eb.details().benefits_related_entities[0].entity_identifier_code,
+        "P3"
+    );
     assert!(r
         .warnings
         .iter()

@@ -111,25 +111,32 @@ fn full_subscriber_loops() {
     assert_eq!(eb.len(), 19);
     assert!(eb.iter().all(|b| b.loop_id == "2110C"));
     assert_eq!(
-        eb[0].benefits_date_information[0].end_date.as_deref(),
+        eb[0].details().benefits_date_information[0]
+            .end_date
+            .as_deref(),
         Some("20241231")
     );
     let mh = eb.iter().find(|b| b.service_type_codes == ["MH"]).unwrap();
     assert_eq!(
-        mh.benefits_service_delivery[0].quantity.as_deref(),
+        mh.details().benefits_service_delivery[0]
+            .quantity
+            .as_deref(),
         Some("30")
     );
-    assert_eq!(mh.additional_information.len(), 1);
+    assert_eq!(mh.details().additional_information.len(), 1);
     let er = eb.iter().find(|b| b.service_type_codes == ["86"]).unwrap();
-    assert_eq!(er.benefits_additional_information[0].qualifier_code, "G1");
     assert_eq!(
-        er.eligibility_additional_information[0]
+        er.details().benefits_additional_information[0].qualifier_code,
+        "G1"
+    );
+    assert_eq!(
+        er.details().eligibility_additional_information[0]
             .industry_code
             .as_deref(),
         Some("23")
     );
     let pcp = eb.iter().find(|b| b.code == "L").unwrap();
-    let entity = &pcp.benefits_related_entities[0];
+    let entity = &pcp.details().benefits_related_entities[0];
     assert_eq!(
         (
             entity.entity_identifier_code.as_str(),
@@ -142,6 +149,7 @@ fn full_subscriber_loops() {
     let procedure = eb
         .last()
         .unwrap()
+        .details()
         .composite_medical_procedure_identifier
         .as_ref()
         .unwrap();
@@ -261,15 +269,20 @@ fn pharmacy_carve_out() {
         .find(|b| b.code == "R")
         .unwrap();
     assert_eq!(
-        other.benefits_related_entities[0].entity_name.as_deref(),
+        other.details().benefits_related_entities[0]
+            .entity_name
+            .as_deref(),
         Some("EXAMPLE RX BENEFITS")
     );
-    assert_eq!(other.benefits_additional_information.len(), 2);
+    assert_eq!(other.details().benefits_additional_information.len(), 2);
     assert_eq!(service(&r, "90").authorization_required, Some(true));
     assert_eq!(service(&r, "89").in_network.copay, dollars("10"));
     assert_eq!(service(&r, "90").in_network.copay, dollars("35"));
     let um = r.benefits_information.last().unwrap();
-    assert_eq!(um.benefits_related_entities[0].entity_identifier_code, "X3");
+    assert_eq!(
+        um.details().benefits_related_entities[0].entity_identifier_code,
+        "X3"
+    );
 }
 
 #[test]

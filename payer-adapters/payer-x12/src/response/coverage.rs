@@ -148,7 +148,7 @@ impl Summary {
         let (mut plan_begin, mut plan_end) = plan_dates(&response.plan_date_information);
         if plan_begin.is_none() && plan_end.is_none() {
             if let Some(b) = active {
-                (plan_begin, plan_end) = plan_dates(&b.benefits_date_information);
+                (plan_begin, plan_end) = plan_dates(&b.details().benefits_date_information);
             }
         }
         Coverage {

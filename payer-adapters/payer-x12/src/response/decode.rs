@@ -213,7 +213,11 @@ impl Txn {
         if !self.in_entities {
             return None;
         }
-        self.benefit()?.benefits_related_entities.last_mut()
+        self.benefit()?
+            .details
+            .as_mut()?
+            .benefits_related_entities
+            .last_mut()
     }
 
     fn segment(&mut self, tag: Tag, seg: &Segment<'_>) -> Result<(), X12Error> {
@@ -304,7 +308,7 @@ impl Txn {
         if self.in_entities {
             let entity = n::related_entity(seg);
             match self.benefit() {
-                Some(benefit) => benefit.benefits_related_entities.push(entity),
+                Some(benefit) => benefit.details_mut().benefits_related_entities.push(entity),
                 None => self.unexpected(seg),
             }
             return;

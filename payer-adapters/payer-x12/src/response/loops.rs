@@ -30,21 +30,33 @@ impl Txn {
         let Some(benefit) = self.benefit() else {
             return;
         };
+        // `details_mut` only where something is added: a benefit without details keeps none.
         match tag {
             Tag::Hsd => benefit
+                .details_mut()
                 .benefits_service_delivery
                 .push(n::service_delivery(seg)),
             Tag::Ref => match n::reference(seg) {
-                Some(r) => benefit.benefits_additional_information.push(r),
+                Some(r) => benefit
+                    .details_mut()
+                    .benefits_additional_information
+                    .push(r),
                 None => problem = Some("REF without a qualifier or a value was skipped"),
             },
             Tag::Dtp => {
                 let (date, bad) = n::date(seg);
-                benefit.benefits_date_information.extend(date);
+                if let Some(date) = date {
+                    benefit.details_mut().benefits_date_information.push(date);
+                }
                 problem = bad;
             }
-            Tag::Msg => benefit.additional_information.extend(n::message(seg)),
+            Tag::Msg => {
+                if let Some(message) = n::message(seg) {
+                    benefit.details_mut().additional_information.push(message);
+                }
+            }
             Tag::Iii => benefit
+                .details_mut()
                 .eligibility_additional_information
                 .push(n::additional_information(seg)),
             Tag::Ls => self.in_entities = true,

@@ -3,9 +3,10 @@
 //! Each function reads the elements it needs in one pass ([`Segment::fields`]) and allocates only the strings
 //! that go into the response. Code names come from [`crate::codes`].
 use payer_core::{
-    AdditionalInformation, Address, BenefitInformation, Communication, Contact, DateInformation,
-    MessageText, PayerErrorInfo, PayerInfo, Phi, PlanInformation, PlanStatus, ProcedureIdentifier,
-    ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery, Text,
+    AdditionalInformation, Address, BenefitDetails, BenefitInformation, Communication, Contact,
+    DateInformation, MessageText, PayerErrorInfo, PayerInfo, Phi, PlanInformation, PlanStatus,
+    ProcedureIdentifier, ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery,
+    Text, TextList,
 };
 
 use super::number::is_decimal;
@@ -212,9 +213,6 @@ fn is_ccyymmdd(v: &str) -> bool {
 /// EB: one benefit, appended to `list`; `Ok(Some(reason))` when EB07, EB08 or EB10 is not a number, as X12
 /// requires (the value is kept as sent, for a warning). EB01 is required: a benefit without its kind has no
 /// meaning.
-///
-/// The benefit is filled in place at the end of the list: a `BenefitInformation` is about 700 bytes, and
-/// building it apart and moving it in cost more than filling it.
 pub(crate) fn push_benefit(
     seg: &Segment<'_>,
     loop_id: &'static str,
@@ -230,59 +228,76 @@ pub(crate) fn push_benefit(
             "EB01 (eligibility or benefit information code) is required",
         ));
     }
-    list.push(BenefitInformation::default());
-    let Some(b) = list.last_mut() else {
-        return Ok(None);
-    };
-    b.loop_id = match loop_id {
-        // Constants: a `Text` made from a `&str` at run time costs a copy even when the string is static.
-        "2110C" => const { Text::from_static("2110C") },
-        "2110D" => const { Text::from_static("2110D") },
-        other => Text::from_static(other),
-    };
-    let (code_text, name) = coded(code, codes::eligibility_benefit_text);
-    b.code = code_text.unwrap_or_default();
-    b.name = name;
-    (b.coverage_level_code, b.coverage_level) = coded(level, codes::coverage_level_text);
+    let mut service_type_codes = TextList::new();
+    let mut service_types = TextList::new();
     for service in seg.repetitions_of(services) {
         let (code, name) = match codes::service_type_text(service) {
             Some(known) => known,
             None => (Text::new(service), Text::new(service)),
         };
-        b.service_type_codes.push(code);
-        b.service_types.push(name);
+        service_type_codes.push(code);
+        service_types.push(name);
     }
-    (b.insurance_type_code, b.insurance_type) = coded(insurance, codes::insurance_type_text);
-    b.plan_coverage = text(plan);
-    (b.time_qualifier_code, b.time_qualifier) = coded(period, codes::time_period_text);
-    b.benefit_amount = text(amount);
-    b.benefit_percent = text(percent);
-    (b.quantity_qualifier_code, b.quantity_qualifier) =
+    let (code_text, name) = coded(code, codes::eligibility_benefit_text);
+    let (coverage_level_code, coverage_level) = coded(level, codes::coverage_level_text);
+    let (insurance_type_code, insurance_type) = coded(insurance, codes::insurance_type_text);
+    let (time_qualifier_code, time_qualifier) = coded(period, codes::time_period_text);
+    let (quantity_qualifier_code, quantity_qualifier) =
         coded(qty_qualifier, codes::quantity_qualifier_text);
-    b.benefit_quantity = text(quantity);
-    b.auth_or_cert_indicator = text(auth);
-    (
-        b.in_plan_network_indicator_code,
-        b.in_plan_network_indicator,
-    ) = coded(network, codes::network_indicator_text);
-    let mut parts = seg.components_of(procedure).map(trim_spaces);
-    if let (Some(qualifier), Some(code)) = (parts.next(), parts.next()) {
-        if !qualifier.is_empty() && !code.is_empty() {
-            b.composite_medical_procedure_identifier = Some(ProcedureIdentifier {
-                product_or_service_id_qualifier_code: Text::new(qualifier),
-                procedure_code: Text::new(code),
-                procedure_modifiers: parts
-                    .take(4)
-                    .filter(|m| !m.is_empty())
-                    .map(Text::new)
-                    .collect(),
-            });
-        }
-    }
+    let (in_plan_network_indicator_code, in_plan_network_indicator) =
+        coded(network, codes::network_indicator_text);
+    list.push(BenefitInformation {
+        loop_id: match loop_id {
+            // Constants: a `Text` made from a `&str` at run time costs a copy even when the string is static.
+            "2110C" => const { Text::from_static("2110C") },
+            "2110D" => const { Text::from_static("2110D") },
+            other => Text::from_static(other),
+        },
+        code: code_text.unwrap_or_default(),
+        name,
+        coverage_level_code,
+        coverage_level,
+        service_type_codes,
+        service_types,
+        insurance_type_code,
+        insurance_type,
+        plan_coverage: text(plan),
+        time_qualifier_code,
+        time_qualifier,
+        benefit_amount: text(amount),
+        benefit_percent: text(percent),
+        quantity_qualifier_code,
+        quantity_qualifier,
+        benefit_quantity: text(quantity),
+        auth_or_cert_indicator: text(auth),
+        in_plan_network_indicator_code,
+        in_plan_network_indicator,
+        details: procedure_identifier(seg, procedure).map(|procedure| {
+            Box::new(BenefitDetails {
+                composite_medical_procedure_identifier: Some(procedure),
+                ..BenefitDetails::default()
+            })
+        }),
+    });
     let numbers_ok = [amount, percent, quantity]
         .into_iter()
         .all(|v| v.is_empty() || is_decimal(v));
     Ok((!numbers_ok).then_some("EB07, EB08 or EB10 is not a number"))
+}
+
+/// EB13: the procedure, when it has both a qualifier and a code.
+fn procedure_identifier(seg: &Segment<'_>, procedure: &str) -> Option<ProcedureIdentifier> {
+    let mut parts = seg.components_of(procedure).map(trim_spaces);
+    let (qualifier, code) = (parts.next()?, parts.next()?);
+    (!qualifier.is_empty() && !code.is_empty()).then(|| ProcedureIdentifier {
+        product_or_service_id_qualifier_code: Text::new(qualifier),
+        procedure_code: Text::new(code),
+        procedure_modifiers: parts
+            .take(4)
+            .filter(|m| !m.is_empty())
+            .map(Text::new)
+            .collect(),
+    })
 }
 
 /// The plan status entry of an EB whose EB01 is `1`-`8`.

@@ -1,7 +1,7 @@
 //! Generators of 2110 benefits and their 2120 entities.
 use payer_core::{
-    AdditionalInformation, BenefitInformation, MessageText, ProcedureIdentifier, RelatedEntity,
-    ServiceDelivery,
+    AdditionalInformation, BenefitDetails, BenefitInformation, MessageText, ProcedureIdentifier,
+    RelatedEntity, ServiceDelivery,
 };
 use payer_x12::codes::SERVICE_TYPE_CODES;
 use proptest::collection::vec;
@@ -118,42 +118,49 @@ pub(crate) fn benefit(dependent_loop: bool) -> impl Strategy<Value = BenefitInfo
             benefit_quantity: ot(quantity),
             auth_or_cert_indicator: ot(auth),
             in_plan_network_indicator_code: ot(network),
-            composite_medical_procedure_identifier: composite.map(|(q, c, m)| {
-                ProcedureIdentifier {
-                    product_or_service_id_qualifier_code: t(q),
-                    procedure_code: t(c),
-                    procedure_modifiers: vt(m),
-                }
+            details: details(BenefitDetails {
+                composite_medical_procedure_identifier: composite.map(|(q, c, m)| {
+                    ProcedureIdentifier {
+                        product_or_service_id_qualifier_code: t(q),
+                        procedure_code: t(c),
+                        procedure_modifiers: vt(m),
+                    }
+                }),
+                benefits_service_delivery: hsd
+                    .into_iter()
+                    .map(|(q, qty, unit, modulus, period, periods, freq, pattern)| {
+                        ServiceDelivery {
+                            quantity_qualifier_code: ot(q),
+                            quantity: ot(qty),
+                            unit_for_measurement_code: ot(unit),
+                            sample_selection_modulus: ot(modulus),
+                            time_period_qualifier_code: ot(period),
+                            number_of_periods: ot(periods),
+                            delivery_frequency_code: ot(freq),
+                            delivery_pattern_time_code: ot(pattern),
+                        }
+                    })
+                    .collect(),
+                benefits_additional_information: refs,
+                benefits_date_information: dates,
+                additional_information: messages,
+                eligibility_additional_information: iii
+                    .into_iter()
+                    .map(|(q, code, category, text)| AdditionalInformation {
+                        code_list_qualifier_code: ot(q),
+                        industry_code: ot(code),
+                        code_category: ot(category),
+                        injured_body_part_name: ot(text),
+                    })
+                    .collect(),
+                benefits_related_entities: entities,
             }),
-            benefits_service_delivery: hsd
-                .into_iter()
-                .map(
-                    |(q, qty, unit, modulus, period, periods, freq, pattern)| ServiceDelivery {
-                        quantity_qualifier_code: ot(q),
-                        quantity: ot(qty),
-                        unit_for_measurement_code: ot(unit),
-                        sample_selection_modulus: ot(modulus),
-                        time_period_qualifier_code: ot(period),
-                        number_of_periods: ot(periods),
-                        delivery_frequency_code: ot(freq),
-                        delivery_pattern_time_code: ot(pattern),
-                    },
-                )
-                .collect(),
-            benefits_additional_information: refs,
-            benefits_date_information: dates,
-            additional_information: messages,
-            eligibility_additional_information: iii
-                .into_iter()
-                .map(|(q, code, category, text)| AdditionalInformation {
-                    code_list_qualifier_code: ot(q),
-                    industry_code: ot(code),
-                    code_category: ot(category),
-                    injured_body_part_name: ot(text),
-                })
-                .collect(),
-            benefits_related_entities: entities,
             ..BenefitInformation::default()
         }
     })
+}
+
+/// The details of a generated benefit, or none when it has nothing in them (as the decoder leaves them).
+fn details(details: BenefitDetails) -> Option<Box<BenefitDetails>> {
+    (!details.is_empty()).then(|| Box::new(details))
 }

@@ -66,13 +66,16 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
             &b.in_plan_network_indicator_code,
             codes::network_indicator_name,
         );
-        for r in b.benefits_additional_information.iter_mut() {
+        let Some(details) = b.details.as_mut() else {
+            continue;
+        };
+        for r in details.benefits_additional_information.iter_mut() {
             r.qualifier = codes::reference_qualifier_name(&r.qualifier_code).map(Into::into);
         }
-        for d in b.benefits_date_information.iter_mut() {
+        for d in details.benefits_date_information.iter_mut() {
             d.qualifier = codes::date_qualifier_name(&d.qualifier_code).map(Into::into);
         }
-        for e in b.benefits_related_entities.iter_mut() {
+        for e in details.benefits_related_entities.iter_mut() {
             e.entity_identifier =
                 codes::entity_identifier_name(&e.entity_identifier_code).map(Into::into);
         }

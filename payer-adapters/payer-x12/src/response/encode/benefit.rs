@@ -11,6 +11,7 @@ pub(super) fn write_benefit(
     b: &BenefitInformation,
     errors: &[&PayerErrorInfo],
 ) -> Result<(), X12Error> {
+    let details = b.details();
     w.begin("EB");
     w.element("benefitsInformation[].code", &b.code)?;
     w.opt(
@@ -57,7 +58,7 @@ pub(super) fn write_benefit(
         "benefitsInformation[].inPlanNetworkIndicatorCode",
         b.in_plan_network_indicator_code.as_deref(),
     )?;
-    match &b.composite_medical_procedure_identifier {
+    match &details.composite_medical_procedure_identifier {
         Some(p) => {
             if p.procedure_modifiers.len() > 4 {
                 return Err(w.error(
@@ -85,7 +86,7 @@ pub(super) fn write_benefit(
     }
     w.end();
 
-    for d in &b.benefits_service_delivery {
+    for d in &details.benefits_service_delivery {
         w.begin("HSD");
         let path = "benefitsInformation[].benefitsServiceDelivery";
         w.opt(path, d.quantity_qualifier_code.as_deref())?;
@@ -98,7 +99,7 @@ pub(super) fn write_benefit(
         w.opt(path, d.delivery_pattern_time_code.as_deref())?;
         w.end();
     }
-    for r in &b.benefits_additional_information {
+    for r in &details.benefits_additional_information {
         let path = "benefitsInformation[].benefitsAdditionalInformation";
         write_reference(
             w,
@@ -108,11 +109,11 @@ pub(super) fn write_benefit(
             path,
         )?;
     }
-    for d in &b.benefits_date_information {
+    for d in &details.benefits_date_information {
         write_date(w, d, "benefitsInformation[].benefitsDateInformation")?;
     }
     write_errors(w, errors)?;
-    for m in &b.additional_information {
+    for m in &details.additional_information {
         w.begin("MSG");
         w.element(
             "benefitsInformation[].additionalInformation",
@@ -120,7 +121,7 @@ pub(super) fn write_benefit(
         )?;
         w.end();
     }
-    for a in &b.eligibility_additional_information {
+    for a in &details.eligibility_additional_information {
         w.begin("III");
         let path = "benefitsInformation[].eligibilityAdditionalInformation";
         w.opt(path, a.code_list_qualifier_code.as_deref())?;
@@ -129,11 +130,11 @@ pub(super) fn write_benefit(
         w.opt(path, a.injured_body_part_name.as_deref())?;
         w.end();
     }
-    if !b.benefits_related_entities.is_empty() {
+    if !details.benefits_related_entities.is_empty() {
         w.begin("LS");
         w.element("LS01", "2120")?;
         w.end();
-        for (j, entity) in b.benefits_related_entities.iter().enumerate() {
+        for (j, entity) in details.benefits_related_entities.iter().enumerate() {
             write_entity(w, entity).map_err(|e| indexed(e, j))?;
         }
         w.begin("LE");
