@@ -1,10 +1,10 @@
 //! Numbers as X12 sends them (EB07 amounts, EB08 percents, EB10 quantities), read into [`Decimal`]s.
 use rust_decimal::Decimal;
 
-/// Parses a number as X12 sends it. The plain form most payers send (`2500`, `12.50`, `.2`: up to 18 digits and
-/// at most one point) is read in one pass, to the same value and scale as the general parser gives; anything
-/// else (a sign, an exponent, too many digits) goes through that parser.
-pub(super) fn parse_decimal(v: &str) -> Option<Decimal> {
+/// A number in the plain form most payers send (`2500`, `12.50`, `.2`: up to 18 digits and at most one point),
+/// as its digits and the number of them after the point; `None` for anything else (a sign, an exponent, too
+/// many digits).
+fn plain(v: &str) -> Option<(i64, u32)> {
     let mut mantissa = 0i64;
     let mut digits = 0u32;
     let mut scale = None;
@@ -19,28 +19,56 @@ pub(super) fn parse_decimal(v: &str) -> Option<Decimal> {
                 }
             }
             b'.' if scale.is_none() => scale = Some(0),
-            _ => return v.parse().ok(),
+            _ => return None,
         }
     }
-    if !(1..=18).contains(&digits) {
-        return v.parse().ok();
+    (1..=18)
+        .contains(&digits)
+        .then_some((mantissa, scale.unwrap_or(0)))
+}
+
+/// Parses a number as X12 sends it. The plain form is read in one pass, to the same value and scale as the
+/// general parser gives; anything else goes through that parser.
+pub(super) fn parse_decimal(v: &str) -> Option<Decimal> {
+    match plain(v) {
+        Some((mantissa, scale)) => Decimal::try_new(mantissa, scale).ok(),
+        None => v.parse().ok(),
     }
-    Decimal::try_new(mantissa, scale.unwrap_or(0)).ok()
 }
 
 /// Whether [`parse_decimal`] reads `v`.
 pub(super) fn is_decimal(v: &str) -> bool {
-    parse_decimal(v).is_some()
+    plain(v).is_some() || v.parse::<Decimal>().is_ok()
 }
 
-/// EB08 as a percent: `.2` is 20; a value above 1 is taken to be a percent already.
+/// EB08 as a percent: `.2` is 20; a value above 1 is taken to be a percent already. A plain fraction is
+/// scaled by moving its point, to the value and scale that multiplying by 100 and normalizing give.
 pub(super) fn percent(v: &str) -> Option<Decimal> {
-    let fraction = parse_decimal(v)?;
-    Some(if fraction > Decimal::ONE {
-        fraction
-    } else {
-        (fraction * Decimal::ONE_HUNDRED).normalize()
-    })
+    let Some((mut mantissa, scale)) = plain(v) else {
+        let fraction: Decimal = v.parse().ok()?;
+        return Some(if fraction > Decimal::ONE {
+            fraction
+        } else {
+            (fraction * Decimal::ONE_HUNDRED).normalize()
+        });
+    };
+    // The value is mantissa / 10^scale, with at most 18 digits: both fit an i64.
+    if mantissa > 10i64.pow(scale) {
+        return Decimal::try_new(mantissa, scale).ok();
+    }
+    // At most 1, so at most 19 digits once scaled: an i64 holds them.
+    let mut scale = match scale.checked_sub(2) {
+        Some(scale) => scale,
+        None => {
+            mantissa *= 10i64.pow(2 - scale);
+            0
+        }
+    };
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    Decimal::try_new(mantissa, scale).ok()
 }
 
 #[cfg(test)]
@@ -74,6 +102,17 @@ mod tests {
             let ours = parse_decimal(&v);
             prop_assert_eq!(ours, general);
             prop_assert_eq!(ours.map(|d| d.scale()), general.map(|d| d.scale()));
+            prop_assert_eq!(is_decimal(&v), general.is_some());
+        }
+
+        #[test]
+        fn percent_agrees_with_multiplying(v in "[0-9]{0,3}(\\.[0-9]{0,17})?") {
+            let expected = parse_decimal(&v).map(|f| {
+                if f > Decimal::ONE { f } else { (f * Decimal::ONE_HUNDRED).normalize() }
+            });
+            let ours = percent(&v);
+            prop_assert_eq!(ours, expected);
+            prop_assert_eq!(ours.map(|d| d.scale()), expected.map(|d| d.scale()));
         }
     }
 }
