@@ -26,7 +26,7 @@
 use chrono::NaiveDate;
 use payer_core::{
     Accumulator, Amounts, BenefitInformation, Coverage, CoverageStatus, DateInformation,
-    EligibilityResponse, NetworkBenefits, ServiceCoverage, Text,
+    EligibilityResponse, NetworkBenefits, PlanStatus, ServiceCoverage, Text,
 };
 use rust_decimal::Decimal;
 
@@ -38,18 +38,41 @@ const HEALTH_PLAN: &str = "30";
 
 /// Summarizes a normalized response; see the module docs for the rules.
 pub fn summarize(response: &EligibilityResponse) -> Coverage {
+    summarize_with_status(response).0
+}
+
+/// [`summarize`], and the plan status entries of the response (one per EB01 `1`-`8`), found in the same pass.
+pub(super) fn summarize_with_status(response: &EligibilityResponse) -> (Coverage, Vec<PlanStatus>) {
     let mut summary = Summary::default();
     for (at, benefit) in response.benefits_information.iter().enumerate() {
         summary.add(at, benefit);
     }
-    summary.finish(response)
+    let status = summary
+        .status_entries
+        .iter()
+        .filter_map(|&at| response.benefits_information.get(at))
+        .map(plan_status)
+        .collect();
+    (summary.finish(response), status)
+}
+
+/// The plan status entry of an EB whose EB01 is `1`-`8`.
+fn plan_status(b: &BenefitInformation) -> PlanStatus {
+    PlanStatus {
+        status_code: b.code.clone(),
+        status: b.name.clone().unwrap_or_else(|| b.code.clone()),
+        plan_details: b.plan_coverage.clone(),
+        service_type_codes: b.service_type_codes.clone(),
+    }
 }
 
 /// The coverage summary being built, one benefit at a time, in one pass over the benefits.
 #[derive(Default)]
 struct Summary {
-    /// One builder per service type, in the order first seen.
-    services: Vec<ServiceBuilder>,
+    /// One entry per service type, in the order first seen.
+    services: Vec<ServiceCoverage>,
+    /// How good the amounts filed in each entry of `services` are.
+    slots: Vec<Slots>,
     index: ServiceIndex,
     /// The status entries (EB01 `1`-`8`) about service type `30`.
     plan: StatusEntries,
@@ -57,6 +80,8 @@ struct Summary {
     all: StatusEntries,
     /// The first benefit with an active EB01 and a plan name (EB05).
     first_named_active: Option<usize>,
+    /// The positions of the status entries.
+    status_entries: Vec<usize>,
 }
 
 /// What the status entries of one kind say, by position in the benefit list.
@@ -84,6 +109,7 @@ impl Summary {
         let code = benefit.code.as_str();
         let active = is_active(code);
         if active || is_inactive(code) {
+            self.status_entries.push(at);
             self.all.see(at, active);
             if is_about(benefit, HEALTH_PLAN) {
                 self.plan.see(at, active);
@@ -94,8 +120,9 @@ impl Summary {
         }
         if self.services.capacity() == 0 {
             // Most responses speak of a few dozen service types at most: one allocation, no growth (each
-            // growth would copy every builder so far).
+            // growth would copy every entry so far).
             self.services.reserve_exact(32);
+            self.slots.reserve_exact(32);
         }
         let eb = Eb::of(benefit);
         if benefit.service_type_codes.is_empty() {
@@ -107,18 +134,19 @@ impl Summary {
     }
 
     fn add_to(&mut self, code: &str, eb: &Eb<'_>) {
-        let services = &mut self.services;
+        let (services, slots) = (&mut self.services, &mut self.slots);
         let at = self.index.position(code, || {
-            services.push(ServiceBuilder::new(code));
+            services.push(new_service(code));
+            slots.push([Slot::EMPTY; 8]);
             services.len() - 1
         });
-        if let Some(service) = self.services.get_mut(at) {
-            service.add(eb);
+        if let (Some(coverage), Some(slots)) = (self.services.get_mut(at), self.slots.get_mut(at)) {
+            ServiceBuilder { coverage, slots }.add(eb);
         }
     }
 
     /// The summary of `response`, whose benefits are the ones added.
-    fn finish(self, response: &EligibilityResponse) -> Coverage {
+    fn finish(mut self, response: &EligibilityResponse) -> Coverage {
         let benefits = &response.benefits_information;
         let deciding = if self.plan.any { self.plan } else { self.all };
         let active = deciding.first_active.and_then(|at| benefits.get(at));
@@ -156,11 +184,12 @@ impl Summary {
             plan_name,
             plan_begin,
             plan_end,
-            services: self
-                .services
-                .into_iter()
-                .map(ServiceBuilder::finish)
-                .collect(),
+            services: {
+                for (coverage, slots) in self.services.iter_mut().zip(&mut self.slots) {
+                    ServiceBuilder { coverage, slots }.finish();
+                }
+                self.services
+            },
         }
     }
 }
@@ -233,11 +262,14 @@ impl<'a> Eb<'a> {
     }
 }
 
-struct ServiceBuilder {
-    coverage: ServiceCoverage,
-    /// Per network, kind (deductible, out of pocket) and level (individual, family).
-    slots: [Slot; 8],
+/// The amounts of one service type being filed: its summary entry and how good what it holds is.
+struct ServiceBuilder<'s> {
+    coverage: &'s mut ServiceCoverage,
+    slots: &'s mut Slots,
 }
+
+/// Per network, kind (deductible, out of pocket) and level (individual, family).
+type Slots = [Slot; 8];
 
 /// How good the amounts filed so far are (lower is better), and the year-to-date amount used.
 #[derive(Clone, Copy)]
@@ -247,28 +279,30 @@ struct Slot {
     used: Option<Decimal>,
 }
 
-impl ServiceBuilder {
-    fn new(code: &str) -> Self {
-        let (service_type_code, service_type) = match codes::service_type_text(code) {
-            Some((code, name)) => (code, Some(name)),
-            None => (Text::new(code), None),
-        };
-        ServiceBuilder {
-            coverage: ServiceCoverage {
-                service_type_code,
-                service_type,
-                ..ServiceCoverage::default()
-            },
-            slots: [Slot {
-                total_rank: u8::MAX,
-                remaining_rank: u8::MAX,
-                used: None,
-            }; 8],
-        }
-    }
+impl Slot {
+    const EMPTY: Slot = Slot {
+        total_rank: u8::MAX,
+        remaining_rank: u8::MAX,
+        used: None,
+    };
+}
 
+/// The summary entry of a service type not seen before.
+fn new_service(code: &str) -> ServiceCoverage {
+    let (service_type_code, service_type) = match codes::service_type_text(code) {
+        Some((code, name)) => (code, Some(name)),
+        None => (Text::new(code), None),
+    };
+    ServiceCoverage {
+        service_type_code,
+        service_type,
+        ..ServiceCoverage::default()
+    }
+}
+
+impl ServiceBuilder<'_> {
     fn add(&mut self, b: &Eb<'_>) {
-        let c = &mut self.coverage;
+        let c = &mut *self.coverage;
         if is_active(b.code) {
             c.active = Some(true);
         } else if (is_inactive(b.code) || b.code == "I") && c.active.is_none() {
@@ -287,7 +321,7 @@ impl ServiceBuilder {
     }
 
     fn add_amounts(&mut self, net: usize, b: &Eb<'_>) {
-        let network = network(&mut self.coverage, net);
+        let network = network(self.coverage, net);
         let amount = || b.amount.and_then(parse_decimal);
         match b.code {
             "B" if network.copay.is_none() => network.copay = amount(),
@@ -307,15 +341,15 @@ impl ServiceBuilder {
         }
     }
 
-    fn finish(mut self) -> ServiceCoverage {
+    /// Derives what remains from the amount used, where the payer sent a total but no remaining.
+    fn finish(self) {
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(used) = slot.used else { continue };
-            let amounts = amounts(network(&mut self.coverage, i / 4), (i / 2) % 2, i % 2 == 1);
+            let amounts = amounts(network(self.coverage, i / 4), (i / 2) % 2, i % 2 == 1);
             if let (None, Some(total)) = (amounts.remaining, amounts.total) {
                 amounts.remaining = Some((total - used).max(Decimal::ZERO));
             }
         }
-        self.coverage
     }
 }
 

@@ -13,7 +13,7 @@ use payer_core::{
     RelatedEntity, ResponseMember, Warning,
 };
 
-use super::coverage::summarize;
+use super::coverage::summarize_with_status;
 use super::normalize as n;
 use crate::error::{X12Error, X12ErrorKind};
 use crate::reply::{push_note, warning, SetReader, Tag, MAX_NOTES};
@@ -50,12 +50,7 @@ pub(crate) fn decode_transaction(
         for w in &set_warnings {
             push_note(&mut response.warnings, w.clone());
         }
-        response.plan_status = response
-            .benefits_information
-            .iter()
-            .filter_map(n::plan_status)
-            .collect();
-        response.coverage = summarize(response);
+        (response.coverage, response.plan_status) = summarize_with_status(response);
     }
     Ok(responses)
 }

@@ -4,7 +4,7 @@
 //! that go into the response. Code names come from [`crate::codes`].
 use payer_core::{
     AdditionalInformation, Address, BenefitDetails, BenefitInformation, Communication, Contact,
-    DateInformation, MessageText, PayerErrorInfo, PayerInfo, Phi, PlanInformation, PlanStatus,
+    DateInformation, MessageText, PayerErrorInfo, PayerInfo, Phi, PlanInformation,
     ProcedureIdentifier, ProviderInfo, Reference, RelatedEntity, ResponseMember, ServiceDelivery,
     Text, TextList,
 };
@@ -297,20 +297,6 @@ fn procedure_identifier(seg: &Segment<'_>, procedure: &str) -> Option<ProcedureI
             .filter(|m| !m.is_empty())
             .map(Text::new)
             .collect(),
-    })
-}
-
-/// The plan status entry of an EB whose EB01 is `1`-`8`.
-pub(crate) fn plan_status(b: &BenefitInformation) -> Option<PlanStatus> {
-    matches!(
-        b.code.as_str(),
-        "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8"
-    )
-    .then(|| PlanStatus {
-        status_code: b.code.clone(),
-        status: b.name.clone().unwrap_or_else(|| b.code.clone()),
-        plan_details: b.plan_coverage.clone(),
-        service_type_codes: b.service_type_codes.clone(),
     })
 }
 

@@ -67,7 +67,14 @@ impl<'a> Segment<'a> {
 
     /// Element `n` (1-based) as sent, or `None` when the segment has fewer elements.
     pub fn raw_element(&self, n: usize) -> Option<&'a str> {
-        n.checked_sub(1).and_then(|i| self.elements().nth(i))
+        let data = self.data?;
+        let mut ends = Positions::new(data.as_bytes(), self.delimiters.element);
+        let start = match n.checked_sub(1)? {
+            0 => 0,
+            i => ends.nth(i - 1)? + 1,
+        };
+        // The separator is ASCII, so both ends fall on character boundaries.
+        data.get(start..ends.next().unwrap_or(data.len()))
     }
 
     /// Element `n` (1-based), trimmed of spaces; `None` when absent or empty.
@@ -83,6 +90,7 @@ impl<'a> Segment<'a> {
     }
 
     /// Elements 1 to `N` in one pass, trimmed; `""` where absent or empty.
+    #[inline(always)]
     pub fn fields<const N: usize>(&self) -> [&'a str; N] {
         self.split_fields::<N, true>()
     }
