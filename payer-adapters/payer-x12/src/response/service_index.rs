@@ -41,20 +41,26 @@ impl Default for ServiceIndex {
 
 impl ServiceIndex {
     /// The position of `code`, or the one `add` gives it (called only for a code not seen before).
+    #[inline]
     pub(super) fn position(&mut self, code: &str, add: impl FnOnce() -> usize) -> usize {
-        let Some(wanted) = key(code) else {
-            if let Some(&at) = self.long.get(code) {
-                return at;
-            }
-            let at = add();
-            self.long.insert(code.into(), at);
-            return at;
-        };
-        if let Some((seen, at)) = self.last {
-            if seen == wanted {
-                return at;
-            }
+        match (key(code), self.last) {
+            // The usual case, checked where it is called: the same service type as the last benefit's.
+            (Some(wanted), Some((seen, at))) if seen == wanted => at,
+            (Some(wanted), _) => self.search(wanted, add),
+            (None, _) => self.long_code(code, add),
         }
+    }
+
+    fn long_code(&mut self, code: &str, add: impl FnOnce() -> usize) -> usize {
+        if let Some(&at) = self.long.get(code) {
+            return at;
+        }
+        let at = add();
+        self.long.insert(code.into(), at);
+        at
+    }
+
+    fn search(&mut self, wanted: u32, add: impl FnOnce() -> usize) -> usize {
         let at = if self.count < TABLE_LIMIT {
             self.in_table(wanted, add)
         } else {
