@@ -1,8 +1,12 @@
-//! The baseline of the cached path: a minimal actix-web handler that does one Redis GET of a value the size
-//! of the gateway's cached answer, and returns it. What a cached check cannot beat: the HTTP server and
-//! one Redis round trip.
+//! The load test's baselines: minimal actix-web handlers that do only what a check cannot avoid.
+//! - cached path: one Redis GET of a value the size of the gateway's cached answer, returned as it is;
+//! - checks in flight: wait the payer's latency, then return a body the size of the gateway's answer. It runs
+//!   as a process of its own (this bench binary started again with `--serve-in-flight-baseline`), so that its
+//!   memory and CPU are measured apart from the load driver's, as the gateway's are.
 use std::net::TcpListener;
+use std::time::Duration;
 
+use actix_web::web::Bytes;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use redis::aio::ConnectionManager;
 
@@ -48,4 +52,41 @@ pub async fn start(redis_url: &str, key: &str, workers: usize) -> String {
     .run();
     tokio::spawn(server);
     address
+}
+
+/// What the in-flight baseline answers, after how long.
+struct InFlight {
+    latency: Duration,
+    body: Bytes,
+}
+
+async fn wait_and_answer(state: web::Data<InFlight>, _body: web::Bytes) -> HttpResponse {
+    tokio::time::sleep(state.latency).await;
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(state.body.clone())
+}
+
+/// Serves the in-flight baseline with `workers` workers on a free port until the process is killed; prints
+/// `listening on ADDRESS` first, as the gateway does.
+pub async fn serve_in_flight(latency: Duration, body_bytes: usize, workers: usize) {
+    let state = web::Data::new(InFlight {
+        latency,
+        body: Bytes::from(vec![b' '; body_bytes]),
+    });
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    println!("listening on http://{}", listener.local_addr().unwrap());
+    HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/v1/eligibility", web::post().to(wait_and_answer))
+    })
+    .workers(workers)
+    .backlog(16_384)
+    .max_connections(100_000)
+    .listen(listener)
+    .unwrap()
+    .run()
+    .await
+    .unwrap();
 }

@@ -1,11 +1,20 @@
-//! The load driver: `concurrency` workers, each sending one request after another for `duration`, and the
-//! report of what came back: throughput, latency percentiles, statuses.
+//! The load driver: `concurrency` workers, each sending one request after another for `duration` over its own
+//! keep-alive HTTP/1.1 connection ([`http1`]), and the report of what came back: throughput, latency
+//! percentiles, statuses.
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Builds the `index`-th request.
-pub type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
+use tokio::time::timeout;
+
+use crate::http1::Connection;
+
+/// Builds the `index`-th request's bytes for a host (`HOST:PORT`).
+pub type MakeRequest = Arc<dyn Fn(&str, u64) -> Vec<u8> + Send + Sync>;
+
+/// How long one request may take before it counts as an error.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What one run measured.
 #[derive(Debug, Clone)]
@@ -67,40 +76,54 @@ impl Report {
     }
 }
 
-/// Runs `concurrency` workers for `duration`.
+/// Runs `concurrency` workers for `duration`, each on its own keep-alive connection to `address`
+/// (`http://HOST:PORT`), sending one request after another.
 pub async fn drive(
     label: &str,
-    client: &reqwest::Client,
+    address: &str,
     make: MakeRequest,
     concurrency: usize,
     duration: Duration,
 ) -> Report {
     let started = Instant::now();
     let until = started + duration;
-    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let host = address.trim_start_matches("http://").to_owned();
+    let counter = Arc::new(AtomicU64::new(0));
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, make, counter) = (client.clone(), Arc::clone(&make), Arc::clone(&counter));
+            let (host, make, counter) = (host.clone(), Arc::clone(&make), Arc::clone(&counter));
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
-                let mut errors = 0usize;
+                let mut tally = Tally::default();
+                let mut connection: Option<Connection> = None;
                 while Instant::now() < until {
-                    let index = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let index = counter.fetch_add(1, Ordering::Relaxed);
+                    let request = make(&host, index);
                     let sent = Instant::now();
-                    match make(&client, index).send().await {
-                        Ok(response) => {
-                            let status = response.status().as_u16();
-                            let _ = response.bytes().await;
-                            latencies.push(
-                                u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX),
-                            );
-                            *statuses.entry(status).or_default() += 1;
+                    let open = match connection.take() {
+                        Some(open) => Ok(open),
+                        None => Connection::open(&host).await,
+                    };
+                    let exchanged = match open {
+                        Ok(mut open) => {
+                            let answer = timeout(REQUEST_TIMEOUT, open.exchange(&request)).await;
+                            match answer {
+                                Ok(Ok(answer)) => Ok((open, answer)),
+                                _ => Err(()),
+                            }
                         }
-                        Err(_) => errors += 1,
+                        Err(_) => Err(()),
+                    };
+                    match exchanged {
+                        Ok((open, answer)) => {
+                            tally.answered(answer.status, sent.elapsed());
+                            if answer.keep_alive {
+                                connection = Some(open);
+                            }
+                        }
+                        Err(()) => tally.errors += 1,
                     }
                 }
-                (latencies, statuses, errors)
+                tally
             })
         })
         .collect();
@@ -114,16 +137,32 @@ pub async fn drive(
         latencies_us: Vec::new(),
     };
     for worker in workers {
-        if let Ok((latencies, statuses, errors)) = worker.await {
-            report.latencies_us.extend(latencies);
-            for (status, count) in statuses {
+        if let Ok(tally) = worker.await {
+            report.latencies_us.extend(tally.latencies_us);
+            for (status, count) in tally.statuses {
                 *report.statuses.entry(status).or_default() += count;
             }
-            report.errors += errors;
+            report.errors += tally.errors;
         }
     }
     report.elapsed = started.elapsed();
     report.requests = report.latencies_us.len() + report.errors;
     report.latencies_us.sort_unstable();
     report
+}
+
+/// What one worker saw.
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u64>,
+    statuses: BTreeMap<u16, usize>,
+    errors: usize,
+}
+
+impl Tally {
+    fn answered(&mut self, status: u16, latency: Duration) {
+        self.latencies_us
+            .push(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX));
+        *self.statuses.entry(status).or_default() += 1;
+    }
 }

@@ -14,7 +14,10 @@
 //!   the payer's latency.
 //! - `inflight`: `--inflight` checks in flight at once against a payer of the same latency (the in-process
 //!   `sandbox` transport: with an HTTP payer each check holds two sockets, and a process may open 20,000
-//!   files here): throughput against the same baseline, and the gateway's peak resident memory.
+//!   files here): throughput and the gateway's peak resident memory, against concurrency divided by latency
+//!   and against the in-flight baseline, a minimal actix-web process that waits the same latency and
+//!   answers a body the size of the gateway's (what this machine can do at all with this many in flight).
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +28,7 @@ mod helpers;
 
 mod baseline;
 mod drive;
+mod http1;
 
 use drive::{drive, MakeRequest, Report};
 use helpers::{check_body, Gateway, GatewaySetup, RedisServer, Target};
@@ -46,16 +50,22 @@ struct Args {
     /// The sandbox payer's latency, in milliseconds.
     #[arg(long, default_value_t = 200)]
     payer_latency_ms: u64,
+    /// Runs the in-flight baseline server instead of the load test (the load test starts it so).
+    #[arg(long, hide = true)]
+    serve_in_flight_baseline: bool,
+    /// The in-flight baseline's body size, in bytes.
+    #[arg(long, hide = true, default_value_t = 0)]
+    body_bytes: usize,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
 }
 
-fn check(gateway: String, member: impl Fn(u64) -> String + Send + Sync + 'static) -> MakeRequest {
-    Arc::new(move |client: &reqwest::Client, index: u64| {
-        client
-            .post(format!("{gateway}/v1/eligibility"))
-            .json(&check_body(&member(index)))
+/// Checks of `member(index)` at the test payer.
+fn check(member: impl Fn(u64) -> String + Send + Sync + 'static) -> MakeRequest {
+    Arc::new(move |host: &str, index: u64| {
+        let body = serde_json::to_vec(&check_body(&member(index))).unwrap_or_default();
+        http1::post_json(host, "/v1/eligibility", &body)
     })
 }
 
@@ -107,12 +117,7 @@ fn memory_mib(pid: u32) -> (f64, f64) {
     (field("VmHWM:"), field("VmRSS:"))
 }
 
-async fn cached(
-    args: &Args,
-    client: &reqwest::Client,
-    redis: &RedisServer,
-    payer: &helpers::Listening,
-) {
+async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
     let duration = Duration::from_secs(args.duration_s);
     let members: Arc<Vec<String>> = Arc::new((0..256).map(|_| helpers::member()).collect());
     let gateway = Gateway::start(&setup(redis, payer, false));
@@ -123,8 +128,8 @@ async fn cached(
     // Warm: every member asked once.
     drive(
         "warm",
-        client,
-        check(gateway.address().to_owned(), pick.clone()),
+        gateway.address(),
+        check(pick.clone()),
         16,
         Duration::from_secs(2),
     )
@@ -151,8 +156,8 @@ async fn cached(
     println!("{}", Report::header());
     let base = drive(
         "baseline: actix-web + one Redis GET",
-        client,
-        check(bare, pick.clone()),
+        &bare,
+        check(pick.clone()),
         args.concurrency,
         duration,
     )
@@ -160,8 +165,8 @@ async fn cached(
     println!("{}", base.row());
     let gw = drive(
         "gateway, cached (Redis GET per check)",
-        client,
-        check(gateway.address().to_owned(), pick.clone()),
+        gateway.address(),
+        check(pick.clone()),
         args.concurrency,
         duration,
     )
@@ -171,16 +176,16 @@ async fn cached(
     let tiered = Gateway::start(&setup(redis, payer, true));
     drive(
         "warm",
-        client,
-        check(tiered.address().to_owned(), pick.clone()),
+        tiered.address(),
+        check(pick.clone()),
         16,
         Duration::from_secs(1),
     )
     .await;
     let local = drive(
         "gateway, cached (local tier)",
-        client,
-        check(tiered.address().to_owned(), pick),
+        tiered.address(),
+        check(pick),
         args.concurrency,
         duration,
     )
@@ -195,11 +200,81 @@ async fn cached(
     );
 }
 
+/// One run against a server process: what the driver saw, and what the process used.
+struct Measured {
+    report: Report,
+    rss_before_mib: f64,
+    rss_after_mib: f64,
+    peak_mib: f64,
+    cpu_per_check_us: f64,
+}
+
+impl Measured {
+    fn summary(&self, ideal: f64) -> String {
+        format!(
+            "{}: {:.0}/s = {:.0}% of concurrency/latency ({ideal:.0}/s); p50 {:.1} ms; RSS {:.0} MiB before, {:.0} MiB after, peak {:.0} MiB; CPU {:.0} us per check",
+            self.report.label,
+            self.report.throughput(),
+            100.0 * self.report.throughput() / ideal,
+            self.report.quantile_ms(0.5),
+            self.rss_before_mib,
+            self.rss_after_mib,
+            self.peak_mib,
+            self.cpu_per_check_us,
+        )
+    }
+}
+
+/// Warms `address` (served by process `pid`), then drives it with fresh members for the run's duration.
+async fn measure(
+    label: &str,
+    address: &str,
+    pid: u32,
+    concurrency: usize,
+    args: &Args,
+) -> Measured {
+    let fresh = |_: u64| helpers::member();
+    drive(
+        "warm",
+        address,
+        check(fresh),
+        16.min(concurrency),
+        Duration::from_secs(1),
+    )
+    .await;
+    let (_, rss_before_mib) = memory_mib(pid);
+    let cpu_before = cpu_seconds(pid);
+    let report = drive(
+        label,
+        address,
+        check(fresh),
+        concurrency,
+        Duration::from_secs(args.duration_s),
+    )
+    .await;
+    let (peak_mib, rss_after_mib) = memory_mib(pid);
+    let cpu_per_check_us = (cpu_seconds(pid) - cpu_before) * 1e6 / report.requests.max(1) as f64;
+    Measured {
+        report,
+        rss_before_mib,
+        rss_after_mib,
+        peak_mib,
+        cpu_per_check_us,
+    }
+}
+
+/// The size of the gateway's answer to one fresh check.
+async fn answer_bytes(gateway: &str) -> usize {
+    let host = gateway.trim_start_matches("http://");
+    let request = check(|_| helpers::member())(host, 0);
+    let mut connection = http1::Connection::open(host).await.unwrap();
+    connection.exchange(&request).await.unwrap().body_bytes
+}
+
 async fn uncached(
     label: &str,
     concurrency: usize,
     args: &Args,
-    client: &reqwest::Client,
     redis: &RedisServer,
     payer: &helpers::Listening,
     in_process: bool,
@@ -211,73 +286,87 @@ async fn uncached(
         setup.in_process_latency_ms = Some(args.payer_latency_ms);
     }
     let gateway = Gateway::start(&setup);
-    let pid = gateway.process.pid();
-    let fresh = |_: u64| helpers::member();
-    drive(
-        "warm",
-        client,
-        check(gateway.address().to_owned(), fresh),
-        16.min(concurrency),
-        Duration::from_secs(1),
-    )
-    .await;
-    let (_, rss_before) = memory_mib(pid);
-    let cpu_before = cpu_seconds(pid);
-    let report = drive(
+    let body_bytes = answer_bytes(gateway.address()).await;
+    let measured = measure(
         label,
-        client,
-        check(gateway.address().to_owned(), fresh),
+        gateway.address(),
+        gateway.process.pid(),
         concurrency,
-        Duration::from_secs(args.duration_s),
+        args,
     )
     .await;
-    let (peak, rss_after) = memory_mib(pid);
-    let cpu_per_check_us = (cpu_seconds(pid) - cpu_before) * 1e6 / report.requests.max(1) as f64;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    drop(gateway);
     let ideal = concurrency as f64 / (args.payer_latency_ms as f64 / 1000.0);
     println!(
-        "\n## {label}: {concurrency} concurrent, payer latency {} ms, {} s\n",
+        "\n## {label}: {concurrency} concurrent, payer latency {} ms, {} s; answer {body_bytes} bytes\n",
         args.payer_latency_ms, args.duration_s
     );
     println!("{}", Report::header());
-    println!("{}", report.row());
+    if !in_process {
+        println!("{}", measured.report.row());
+        println!("\n{}", measured.summary(ideal));
+        return;
+    }
+    let bare = in_flight_baseline(args.payer_latency_ms, body_bytes);
+    let base = measure(
+        "baseline: actix-web, wait, answer",
+        &bare.address,
+        bare.pid(),
+        concurrency,
+        args,
+    )
+    .await;
+    println!("{}", base.report.row());
+    println!("{}", measured.report.row());
+    println!("\n{}\n{}", base.summary(ideal), measured.summary(ideal));
     println!(
-        "\nthroughput {:.0}/s = {:.0}% of concurrency/latency ({ideal:.0}/s); p50 {:.1} ms over the payer's {} ms; gateway RSS {rss_before:.0} MiB before, {rss_after:.0} MiB after, peak {peak:.0} MiB",
-        report.throughput(),
-        100.0 * report.throughput() / ideal,
-        report.quantile_ms(0.5),
-        args.payer_latency_ms,
+        "\nin flight/baseline: throughput {:.0}%, p99 {:.2}x, peak RSS {:.0} MiB over the baseline's {:.0} MiB",
+        100.0 * measured.report.throughput() / base.report.throughput(),
+        measured.report.quantile_ms(0.99) / base.report.quantile_ms(0.99),
+        measured.peak_mib,
+        base.peak_mib,
     );
-    println!(
-        "gateway CPU {cpu_per_check_us:.0} us per check: at most {:.0} checks/s on {cores:.0} cores with nothing else running",
-        cores * 1e6 / cpu_per_check_us,
-    );
+}
+
+/// The allocator the gateway runs with (src/main.rs), for the baselines too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// HTTP workers of the gateway (one per core by default) and of the baselines.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Starts this binary again as the in-flight baseline server, answering `body_bytes` after `latency_ms`.
+fn in_flight_baseline(latency_ms: u64, body_bytes: usize) -> helpers::Listening {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .arg("--serve-in-flight-baseline")
+        .args(["--payer-latency-ms", &latency_ms.to_string()])
+        .args(["--body-bytes", &body_bytes.to_string()]);
+    helpers::Listening::spawn(command, "in-flight baseline")
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
+    if args.serve_in_flight_baseline {
+        let latency = Duration::from_millis(args.payer_latency_ms);
+        baseline::serve_in_flight(latency, args.body_bytes, workers()).await;
+        return;
+    }
     let redis = RedisServer::start();
     let payer = helpers::sandbox_payer(args.payer_latency_ms);
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(20_000)
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    println!(
-        "# gateway load test ({} CPU cores)",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
+    println!("# gateway load test ({} CPU cores)", workers());
     let all = args.scenario == "all";
     if all || args.scenario == "cached" {
-        cached(&args, &client, &redis, &payer).await;
+        cached(&args, &redis, &payer).await;
     }
     if all || args.scenario == "uncached" {
         uncached(
             "uncached (sandbox-payer over HTTP)",
             args.concurrency,
             &args,
-            &client,
             &redis,
             &payer,
             false,
@@ -291,7 +380,6 @@ async fn main() {
             "in flight (sandbox transport in process)",
             args.inflight,
             &args,
-            &client,
             &redis,
             &payer,
             true,

@@ -72,7 +72,7 @@ pub struct Listening {
 }
 
 impl Listening {
-    fn spawn(mut command: Command, name: &str) -> Listening {
+    pub fn spawn(mut command: Command, name: &str) -> Listening {
         let mut child = command
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
