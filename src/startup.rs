@@ -187,6 +187,9 @@ impl Application {
                 .configure(|config| configure(config, state.clone()))
         })
         .max_connections(security.limits.max_connections)
+        // Large answers go out in small pieces, so a connection's write buffer stays at its first 8 KiB
+        // (see `routes::stored_body`).
+        .h1_write_buffer_size(crate::routes::stored_body::FLUSH_AT_BYTES)
         .client_request_timeout(security.limits.client_request_timeout)
         .client_disconnect_timeout(security.limits.client_disconnect_timeout)
         .keep_alive(if security.limits.keep_alive.is_zero() {

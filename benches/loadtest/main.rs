@@ -207,12 +207,14 @@ struct Measured {
     rss_after_mib: f64,
     peak_mib: f64,
     cpu_per_check_us: f64,
+    /// CPU the server's `redis-server` used per check, when it has one.
+    redis_cpu_per_check_us: Option<f64>,
 }
 
 impl Measured {
     fn summary(&self, ideal: f64) -> String {
         format!(
-            "{}: {:.0}/s = {:.0}% of concurrency/latency ({ideal:.0}/s); p50 {:.1} ms; RSS {:.0} MiB before, {:.0} MiB after, peak {:.0} MiB; CPU {:.0} us per check",
+            "{}: {:.0}/s = {:.0}% of concurrency/latency ({ideal:.0}/s); p50 {:.1} ms; RSS {:.0} MiB before, {:.0} MiB after, peak {:.0} MiB; CPU {:.0} us per check{}",
             self.report.label,
             self.report.throughput(),
             100.0 * self.report.throughput() / ideal,
@@ -221,6 +223,8 @@ impl Measured {
             self.rss_after_mib,
             self.peak_mib,
             self.cpu_per_check_us,
+            self.redis_cpu_per_check_us
+                .map_or(String::new(), |us| format!(" (and {us:.0} us in redis-server)")),
         )
     }
 }
@@ -230,6 +234,7 @@ async fn measure(
     label: &str,
     address: &str,
     pid: u32,
+    redis_pid: Option<u32>,
     concurrency: usize,
     args: &Args,
 ) -> Measured {
@@ -244,6 +249,7 @@ async fn measure(
     .await;
     let (_, rss_before_mib) = memory_mib(pid);
     let cpu_before = cpu_seconds(pid);
+    let redis_cpu_before = redis_pid.map(cpu_seconds);
     let report = drive(
         label,
         address,
@@ -253,13 +259,18 @@ async fn measure(
     )
     .await;
     let (peak_mib, rss_after_mib) = memory_mib(pid);
-    let cpu_per_check_us = (cpu_seconds(pid) - cpu_before) * 1e6 / report.requests.max(1) as f64;
+    let per_check_us = |seconds: f64| seconds * 1e6 / report.requests.max(1) as f64;
+    let cpu_per_check_us = per_check_us(cpu_seconds(pid) - cpu_before);
+    let redis_cpu_per_check_us = redis_pid
+        .zip(redis_cpu_before)
+        .map(|(redis, before)| per_check_us(cpu_seconds(redis) - before));
     Measured {
         report,
         rss_before_mib,
         rss_after_mib,
         peak_mib,
         cpu_per_check_us,
+        redis_cpu_per_check_us,
     }
 }
 
@@ -291,6 +302,7 @@ async fn uncached(
         label,
         gateway.address(),
         gateway.process.pid(),
+        redis.pid(),
         concurrency,
         args,
     )
@@ -312,6 +324,7 @@ async fn uncached(
         "baseline: actix-web, wait, answer",
         &bare.address,
         bare.pid(),
+        None,
         concurrency,
         args,
     )

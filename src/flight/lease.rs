@@ -4,13 +4,18 @@
 //! - `SET key held:<token> NX PX lease_ms` takes it. The holder renews it (`PEXPIRE`, only while it still
 //!   holds its own token) every third of its lifetime while its payer calls run, so a long call keeps it and
 //!   a dead holder loses it within `lease_ms`.
-//! - When the holder has an answer it replaces its token with `done:` + the answer sealed like a cache value
-//!   (AES-256-GCM), for [`DONE_TTL`]: waiters get the answer itself, cacheable or not.
+//! - When the holder's answer is in the cache (stored by its flight), it deletes its lease: a waiter takes
+//!   it, and its flight's first step, a cache lookup, finds the answer. The answer crosses the network once
+//!   (about 20 KB), not twice.
+//! - When the holder has an answer the cache did not store (not cacheable), it replaces its token with
+//!   `done:` + the answer sealed like a cache value (AES-256-GCM), for [`DONE_TTL`]: waiters get the answer
+//!   itself.
 //! - When the holder fails it deletes its lease, and a waiter takes over (the failure is not shared across
 //!   instances: the next try may succeed).
 //!
 //! A waiter polls the lease (every 5 ms at first, backing off to [`MAX_POLL`]): a `done:` value is its
-//! answer; no value means the holder is gone or failed, so it tries to take the lease itself. It never waits
+//! answer; no value means the holder is gone, failed or stored its answer, so it tries to take the lease
+//! itself. It never waits
 //! past its flight's deadline (the caller bounds the whole flight), and never deadlocks: every lease expires.
 //! If Redis cannot be asked at any step, the instance calls the payer itself.
 use std::sync::{Arc, LazyLock};
@@ -161,6 +166,7 @@ impl Leases {
                 payer_latency_ms: None,
                 attempts: 0,
                 cached_age: None,
+                in_cache: false,
             })),
             // Unreadable (another fleet's key?): wait for it to expire, then take over.
             Err(_) => Seen::Held,
@@ -189,6 +195,9 @@ impl Leases {
             never = renew => never,
         };
         let published = match &result {
+            // Waiters find a stored answer in the cache: they take the freed lease, and their flight's
+            // first step, a cache lookup, answers them without a payer call.
+            Ok(fetched) if fetched.in_cache => Vec::new(),
             Ok(fetched) => {
                 let entry = CachedEntry::new(Arc::clone(&fetched.answer));
                 let sealed = self.sealer.seal(&entry, lease_key.as_bytes());

@@ -44,6 +44,9 @@ pub struct Fetched {
     /// The age of the cache entry, when the flight found the answer in the cache after all (another
     /// instance's flight stored it between this check's lookup and its lease).
     pub cached_age: Option<std::time::Duration>,
+    /// Whether the answer is in the cache now (the flight stored it, or found it there): instances waiting
+    /// on the lease then find it there, and the lease need not carry it ([`lease`]).
+    pub in_cache: bool,
 }
 
 /// How a check's answer was obtained through its flight.

@@ -38,6 +38,7 @@ fn counted(calls: &Arc<AtomicUsize>, delay: Duration, fail: bool) -> impl FnMut(
                 payer_latency_ms: Some(50),
                 attempts: 1,
                 cached_age: None,
+                in_cache: false,
             })
         })
     }

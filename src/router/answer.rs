@@ -121,6 +121,7 @@ impl Plan {
                     exchanges: Vec::new(),
                     payer_latency_ms: None,
                     attempts: 0,
+                    in_cache: true,
                 });
             }
             let chunks = merge::split(&inquiry, max_per_inquiry);
@@ -156,6 +157,7 @@ impl Plan {
                 payer_latency_ms: Some(payer_latency_ms),
                 attempts,
                 cached_age: None,
+                in_cache: ttl.is_some(),
             })
         };
         Box::pin(deadline::scope(deadline, lane::scope(priority, work)))
@@ -177,6 +179,7 @@ fn fetched_answer(
         payer_latency_ms,
         attempts,
         cached_age,
+        in_cache: _,
     } = fetched;
     let (exchanges, attempts) = match role {
         // At least one attempt per answer, also for adapters composed without `Counted` (tests, benches).
