@@ -12,9 +12,10 @@ tokio::task_local! {
     static DEADLINE: Instant;
 }
 
-/// Runs `work` with `deadline` as the current check's deadline.
-pub async fn scope<F: Future>(deadline: Instant, work: F) -> F::Output {
-    DEADLINE.scope(deadline, work).await
+/// Runs `work` with `deadline` as the current check's deadline. A plain function returning the scoped
+/// future, not an `async fn`: that would hold `work` twice (as its argument and inside the scope).
+pub fn scope<F: Future>(deadline: Instant, work: F) -> impl Future<Output = F::Output> {
+    DEADLINE.scope(deadline, work)
 }
 
 /// The current check's deadline, when the call runs within [`scope`].

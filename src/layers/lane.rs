@@ -39,9 +39,12 @@ pub enum Priority {
     Batch,
 }
 
-/// Runs `work` at `priority`.
-pub async fn scope<F: Future>(priority: Priority, work: F) -> F::Output {
-    PRIORITY.scope(priority, work).await
+/// Runs `work` at `priority` (a plain function, not an `async fn`, for the reason [`deadline::scope`]
+/// gives).
+///
+/// [`deadline::scope`]: super::deadline::scope
+pub fn scope<F: Future>(priority: Priority, work: F) -> impl Future<Output = F::Output> {
+    PRIORITY.scope(priority, work)
 }
 
 /// The current check's priority; real time outside any [`scope`].

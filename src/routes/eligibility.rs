@@ -132,17 +132,16 @@ async fn run_check(
     let started = tokio::time::Instant::now();
     let deadline_at = started + deadline;
     let client = client_of(&request);
-    let check = state.router.check_as(
-        &client,
-        CheckRequest {
-            inquiry,
-            deadline: deadline_at,
-            include_x12,
-            trace_id: trace_id.0.clone(),
-        },
-    );
+    let check = CheckRequest {
+        inquiry,
+        deadline: deadline_at,
+        include_x12,
+        trace_id: trace_id.0.clone(),
+    };
     let outcome = async {
-        // The router keeps the deadline itself; this bound is the API's own guarantee on top of it.
+        // The router keeps the deadline itself; this bound is the API's own guarantee on top of it. The
+        // router's future is made here, inside the block, so that the block does not hold it twice.
+        let check = state.router.check_as(&client, check);
         match tokio::time::timeout_at(deadline_at, check).await {
             Ok(result) => result,
             Err(_elapsed) => Err(crate::router::CheckError::DeadlineExceeded),

@@ -92,8 +92,12 @@ impl PayerAdapter for SandboxAdapter {
             ..ExchangeInfo::default()
         };
 
-        let answer = self.payer.respond(inquiry.as_bytes());
-        tokio::time::sleep(answer.delay).await;
+        // The 271 is written after the wait, as a real payer's arrives then: a check in flight holds the
+        // inquiry as read, not the answer.
+        let pending = self.payer.receive(inquiry.as_bytes());
+        drop(inquiry);
+        tokio::time::sleep(pending.delay()).await;
+        let answer = pending.answer();
         let x12 = match answer.body {
             AnswerBody::X12(x12) => x12,
             AnswerBody::NoAnswer => return Err(AdapterError::Timeout(answer.delay)),

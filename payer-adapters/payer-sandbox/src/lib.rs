@@ -7,6 +7,7 @@
 //! - `benefits`: the EB loops of the scenarios that find an enrolled member.
 //! - `build`: the normalized answer of each scenario, built from the inquiry.
 //! - [`payer`]: [`SandboxPayer`], the payer side: 270 bytes in, 271 or 999 bytes (and a delay) out.
+//! - [`pending`]: [`Pending`], a 270 read whose answer is written after the wait.
 //! - [`adapter`]: [`SandboxAdapter`], the gateway side: a `PayerAdapter` that encodes the 270, waits the
 //!   payer's latency and decodes its answer with the codec.
 //!
@@ -21,10 +22,12 @@ mod benefits;
 mod build;
 pub mod config;
 pub mod payer;
+pub mod pending;
 pub mod plan;
 pub mod scenario;
 
 pub use adapter::SandboxAdapter;
 pub use config::{ConfigError, Latency, SandboxConfig};
 pub use payer::{AnswerBody, CallCounts, PayerAnswer, SandboxPayer};
+pub use pending::Pending;
 pub use scenario::{scenario_for, scenario_for_request, Scenario};

@@ -2,7 +2,9 @@
 //! out as bytes, with how long to wait before sending it.
 //!
 //! Nothing here sleeps or does I/O, so the same payer serves the in-process adapter ([`crate::SandboxAdapter`])
-//! and, later, an HTTP server that wraps the bytes in whatever envelope its protocol needs. It reads the 270
+//! and, later, an HTTP server that wraps the bytes in whatever envelope its protocol needs. A caller that
+//! waits the delay can read the inquiry first and write the answer after the wait ([`SandboxPayer::receive`],
+//! [`Pending`]), as a real payer does, so that nothing of the answer is held while the checks are in flight. It reads the 270
 //! exactly as a payer would, with the codec's own decoder: an inquiry the codec cannot read back is refused
 //! with a 999, as a real payer's translator would refuse it.
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -19,6 +21,7 @@ use payer_x12::{X12Error, X12ErrorKind};
 
 use crate::build::{self, PayerIdentity};
 use crate::config::SandboxConfig;
+use crate::pending::{Pending, Reply};
 use crate::scenario::{scenario_for_request, Scenario};
 
 /// The simulated payer.
@@ -96,16 +99,22 @@ impl SandboxPayer {
     /// Answers one 270 interchange. The first subscriber of the first transaction set is answered (the
     /// gateway sends one per interchange).
     pub fn respond(&self, inquiry: &[u8]) -> PayerAnswer {
-        self.respond_with(inquiry, None)
+        self.receive(inquiry).answer()
     }
 
     /// Answers one 270 as [`SandboxPayer::respond`] does, but with `scenario` whatever the member ID says
     /// (fault injection: "answer AAA 42 to a share of inquiries"). The 271 still names the inquiry's member.
     pub fn respond_as(&self, inquiry: &[u8], scenario: Scenario) -> PayerAnswer {
-        self.respond_with(inquiry, Some(scenario))
+        self.receive_with(inquiry, Some(scenario)).answer()
     }
 
-    fn respond_with(&self, inquiry: &[u8], forced: Option<Scenario>) -> PayerAnswer {
+    /// Reads one 270 and decides its answer and delay, without writing the answer yet:
+    /// [`Pending::answer`] writes it, after the wait.
+    pub fn receive(&self, inquiry: &[u8]) -> Pending<'_> {
+        self.receive_with(inquiry, None)
+    }
+
+    fn receive_with(&self, inquiry: &[u8], forced: Option<Scenario>) -> Pending<'_> {
         let envelope = InquiryEnvelope::read(inquiry);
         let request = match decode_270(inquiry) {
             Ok(requests) => requests
@@ -118,35 +127,41 @@ impl SandboxPayer {
             Ok(request) => request,
             Err(error) => {
                 self.undecodable.fetch_add(1, Ordering::Relaxed);
-                return PayerAnswer {
-                    scenario: None,
-                    delay: self.latency(),
-                    body: self.reject(&envelope, Some(&error)),
+                let reply = Reply::Reject {
+                    envelope,
+                    error: Some(error),
                 };
+                return Pending::new(self, None, self.latency(), reply);
             }
         };
         let scenario = forced.unwrap_or_else(|| scenario_for_request(&request));
         if let Some(counter) = self.received.get(scenario.index()) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
-        let (delay, body) = match scenario {
-            Scenario::Timeout => (self.config.timeout_delay(), AnswerBody::NoAnswer),
-            Scenario::Rejected999 => (self.latency(), self.reject(&envelope, None)),
-            Scenario::Slow => (
-                self.latency() + self.config.slow_delay(),
-                self.answer(&request, scenario, &envelope),
-            ),
-            Scenario::Malformed => (
+        let (delay, reply) = match scenario {
+            Scenario::Timeout => (self.config.timeout_delay(), Reply::Silence),
+            Scenario::Rejected999 => (
                 self.latency(),
-                corrupt(self.answer(&request, scenario, &envelope)),
+                Reply::Reject {
+                    envelope,
+                    error: None,
+                },
             ),
-            _ => (self.latency(), self.answer(&request, scenario, &envelope)),
+            _ => {
+                let delay = match scenario {
+                    Scenario::Slow => self.latency() + self.config.slow_delay(),
+                    _ => self.latency(),
+                };
+                let reply = Reply::Answer {
+                    request,
+                    envelope,
+                    scenario,
+                    corrupt: scenario == Scenario::Malformed,
+                };
+                (delay, reply)
+            }
         };
-        PayerAnswer {
-            scenario: Some(scenario),
-            delay,
-            body,
-        }
+        Pending::new(self, Some(scenario), delay, reply)
     }
 
     /// The normalized answer the payer means for `request` (before any X12 is written): for transports
@@ -195,7 +210,7 @@ impl SandboxPayer {
         )
     }
 
-    fn answer(
+    pub(crate) fn answer(
         &self,
         request: &EligibilityRequest,
         scenario: Scenario,
@@ -211,7 +226,11 @@ impl SandboxPayer {
     /// A 999 rejecting the 270's transaction set: for the 999 scenario, the subscriber's member ID fails the
     /// payer's format check (IK3 NM1 in 2100C, IK4 NM109 `I12` implementation pattern match failure); for a
     /// 270 the codec cannot read, the segment it stopped at (IK3 code `8`), when it names one.
-    fn reject(&self, envelope: &InquiryEnvelope, decode_error: Option<&X12Error>) -> AnswerBody {
+    pub(crate) fn reject(
+        &self,
+        envelope: &InquiryEnvelope,
+        decode_error: Option<&X12Error>,
+    ) -> AnswerBody {
         let errors: Vec<SegmentError> = match decode_error {
             None => vec![SegmentError {
                 segment_id: "NM1".to_owned(),
@@ -270,7 +289,7 @@ impl CallCounts {
 /// What the payer needs from the 270's envelope to answer it: who sent it, its group and set numbers, and
 /// where the subscriber's name is (for a 999 that points at it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct InquiryEnvelope {
+pub(crate) struct InquiryEnvelope {
     /// ISA06.
     sender: String,
     /// ISA08.
@@ -338,7 +357,7 @@ impl InquiryEnvelope {
 /// warnings), but not an EB without its required EB01, so the answer is undecodable whatever the decoder's
 /// leniency about envelopes. The payer writes with the default delimiters (`*` and `~`), which the pattern
 /// relies on; a 271 without benefits (never produced here) is cut in half.
-fn corrupt(body: AnswerBody) -> AnswerBody {
+pub(crate) fn corrupt(body: AnswerBody) -> AnswerBody {
     let AnswerBody::X12(x12) = body else {
         return body;
     };
