@@ -43,7 +43,14 @@ pub fn summarize(response: &EligibilityResponse) -> Coverage {
 
 /// [`summarize`], and the plan status entries of the response (one per EB01 `1`-`8`), found in the same pass.
 pub(super) fn summarize_with_status(response: &EligibilityResponse) -> (Coverage, Vec<PlanStatus>) {
-    let mut summary = Summary::default();
+    // Most responses speak of a few dozen service types at most: one allocation, no growth (each growth would
+    // copy every entry so far).
+    let capacity = response.benefits_information.len().min(32);
+    let mut summary = Summary {
+        services: Vec::with_capacity(capacity),
+        slots: Vec::with_capacity(capacity),
+        ..Summary::default()
+    };
     for (at, benefit) in response.benefits_information.iter().enumerate() {
         summary.add(at, benefit);
     }
@@ -117,12 +124,6 @@ impl Summary {
         }
         if active && self.first_named_active.is_none() && benefit.plan_coverage.is_some() {
             self.first_named_active = Some(at);
-        }
-        if self.services.capacity() == 0 {
-            // Most responses speak of a few dozen service types at most: one allocation, no growth (each
-            // growth would copy every entry so far).
-            self.services.reserve_exact(32);
-            self.slots.reserve_exact(32);
         }
         let eb = Eb::of(benefit);
         if benefit.service_type_codes.is_empty() {
