@@ -1,8 +1,9 @@
 //! The load test's baselines: minimal actix-web handlers that do only what a check cannot avoid.
 //! - cached path: one Redis GET of a value the size of the gateway's cached answer, returned as it is;
-//! - checks in flight: wait the payer's latency, then return a body the size of the gateway's answer. It runs
-//!   as a process of its own (this bench binary started again with `--serve-in-flight-baseline`), so that its
-//!   memory and CPU are measured apart from the load driver's, as the gateway's are.
+//! - checks in flight: wait the payer's latency, then return a body the size of the gateway's answer.
+//!
+//! Each runs as a process of its own (this bench binary started again with `--serve-baseline`), so that its
+//! memory and CPU are measured apart from the load driver's, as the gateway's are.
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -30,9 +31,9 @@ async fn handle(state: web::Data<Baseline>, _body: web::Bytes) -> HttpResponse {
     }
 }
 
-/// Starts the baseline server with `workers` workers on a free port, serving `key` of `redis_url`; returns
-/// its address. It runs until the process exits.
-pub async fn start(redis_url: &str, key: &str, workers: usize) -> String {
+/// Serves the cached-path baseline with `workers` workers on a free port, answering `key` of `redis_url`,
+/// until the process is killed; prints `listening on ADDRESS` first, as the gateway does.
+pub async fn serve_cached(redis_url: &str, key: &str, workers: usize) {
     let client = redis::Client::open(redis_url).unwrap();
     let redis = ConnectionManager::new(client).await.unwrap();
     let state = web::Data::new(Baseline {
@@ -40,8 +41,8 @@ pub async fn start(redis_url: &str, key: &str, workers: usize) -> String {
         key: key.to_owned(),
     });
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let server = HttpServer::new(move || {
+    println!("listening on http://{}", listener.local_addr().unwrap());
+    HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
             .route("/v1/eligibility", web::post().to(handle))
@@ -49,9 +50,9 @@ pub async fn start(redis_url: &str, key: &str, workers: usize) -> String {
     .workers(workers)
     .listen(listener)
     .unwrap()
-    .run();
-    tokio::spawn(server);
-    address
+    .run()
+    .await
+    .unwrap();
 }
 
 /// What the in-flight baseline answers, after how long.

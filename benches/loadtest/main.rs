@@ -50,12 +50,15 @@ struct Args {
     /// The sandbox payer's latency, in milliseconds.
     #[arg(long, default_value_t = 200)]
     payer_latency_ms: u64,
-    /// Runs the in-flight baseline server instead of the load test (the load test starts it so).
+    /// Runs a baseline server (`cached` or `in-flight`) instead of the load test (the load test starts it so).
     #[arg(long, hide = true)]
-    serve_in_flight_baseline: bool,
+    serve_baseline: Option<String>,
     /// The in-flight baseline's body size, in bytes.
     #[arg(long, hide = true, default_value_t = 0)]
     body_bytes: usize,
+    /// The cached baseline's Redis.
+    #[arg(long, hide = true, default_value = "")]
+    redis_url: String,
     /// Passed by `cargo bench`; ignored.
     #[arg(long, hide = true)]
     bench: bool,
@@ -95,6 +98,26 @@ fn cpu_seconds(pid: u32) -> f64 {
     match (ticks(11), ticks(12)) {
         (Some(user), Some(system)) => (user + system) / 100.0,
         _ => f64::NAN,
+    }
+}
+
+/// A process's CPU time from a starting point.
+struct Cpu {
+    pid: u32,
+    before: f64,
+}
+
+impl Cpu {
+    fn start(pid: u32) -> Cpu {
+        Cpu {
+            pid,
+            before: cpu_seconds(pid),
+        }
+    }
+
+    /// CPU used since the start, per request of `report`, in microseconds.
+    fn per_check_us(&self, report: &Report) -> f64 {
+        (cpu_seconds(self.pid) - self.before) * 1e6 / report.requests.max(1) as f64
     }
 }
 
@@ -142,11 +165,11 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         .unwrap();
     let stored: Vec<u8> = redis::cmd("GET").arg(&keys[0]).query(&mut conn).unwrap();
     let _: () = redis::cmd("SET")
-        .arg("baseline:value")
+        .arg(BASELINE_KEY)
         .arg(&stored)
         .query(&mut conn)
         .unwrap();
-    let bare = baseline::start(&redis.url(), "baseline:value", 2).await;
+    let bare = baseline_process("cached", &["--redis-url", &redis.url()]);
     println!(
         "\n## cached path ({} concurrent, {} s; stored answer {} bytes)\n",
         args.concurrency,
@@ -154,15 +177,19 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         stored.len()
     );
     println!("{}", Report::header());
+    let cpu = Cpu::start(bare.pid());
     let base = drive(
         "baseline: actix-web + one Redis GET",
-        &bare,
+        &bare.address,
         check(pick.clone()),
         args.concurrency,
         duration,
     )
     .await;
+    let base_cpu_us = cpu.per_check_us(&base);
     println!("{}", base.row());
+    drop(bare);
+    let cpu = Cpu::start(gateway.process.pid());
     let gw = drive(
         "gateway, cached (Redis GET per check)",
         gateway.address(),
@@ -171,6 +198,7 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         duration,
     )
     .await;
+    let gw_cpu_us = cpu.per_check_us(&gw);
     println!("{}", gw.row());
     drop(gateway);
     let tiered = Gateway::start(&setup(redis, payer, true));
@@ -182,6 +210,7 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         Duration::from_secs(1),
     )
     .await;
+    let cpu = Cpu::start(tiered.process.pid());
     let local = drive(
         "gateway, cached (local tier)",
         tiered.address(),
@@ -190,6 +219,7 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         duration,
     )
     .await;
+    let local_cpu_us = cpu.per_check_us(&local);
     println!("{}", local.row());
     println!(
         "\ncached/baseline: throughput {:.0}%, p99 {:.2}x (local tier: {:.0}%, p99 {:.2}x)",
@@ -197,6 +227,9 @@ async fn cached(args: &Args, redis: &RedisServer, payer: &helpers::Listening) {
         gw.quantile_ms(0.99) / base.quantile_ms(0.99),
         100.0 * local.throughput() / base.throughput(),
         local.quantile_ms(0.99) / base.quantile_ms(0.99),
+    );
+    println!(
+        "server CPU per check: baseline {base_cpu_us:.1} us, gateway {gw_cpu_us:.1} us, gateway with the local tier {local_cpu_us:.1} us"
     );
 }
 
@@ -248,8 +281,8 @@ async fn measure(
     )
     .await;
     let (_, rss_before_mib) = memory_mib(pid);
-    let cpu_before = cpu_seconds(pid);
-    let redis_cpu_before = redis_pid.map(cpu_seconds);
+    let cpu = Cpu::start(pid);
+    let redis_cpu = redis_pid.map(Cpu::start);
     let report = drive(
         label,
         address,
@@ -259,11 +292,8 @@ async fn measure(
     )
     .await;
     let (peak_mib, rss_after_mib) = memory_mib(pid);
-    let per_check_us = |seconds: f64| seconds * 1e6 / report.requests.max(1) as f64;
-    let cpu_per_check_us = per_check_us(cpu_seconds(pid) - cpu_before);
-    let redis_cpu_per_check_us = redis_pid
-        .zip(redis_cpu_before)
-        .map(|(redis, before)| per_check_us(cpu_seconds(redis) - before));
+    let cpu_per_check_us = cpu.per_check_us(&report);
+    let redis_cpu_per_check_us = redis_cpu.map(|redis| redis.per_check_us(&report));
     Measured {
         report,
         rss_before_mib,
@@ -319,7 +349,15 @@ async fn uncached(
         println!("\n{}", measured.summary(ideal));
         return;
     }
-    let bare = in_flight_baseline(args.payer_latency_ms, body_bytes);
+    let bare = baseline_process(
+        "in-flight",
+        &[
+            "--payer-latency-ms",
+            &args.payer_latency_ms.to_string(),
+            "--body-bytes",
+            &body_bytes.to_string(),
+        ],
+    );
     let base = measure(
         "baseline: actix-web, wait, answer",
         &bare.address,
@@ -350,23 +388,28 @@ fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Starts this binary again as the in-flight baseline server, answering `body_bytes` after `latency_ms`.
-fn in_flight_baseline(latency_ms: u64, body_bytes: usize) -> helpers::Listening {
+/// The key the cached baseline serves.
+const BASELINE_KEY: &str = "baseline:value";
+
+/// Starts this binary again as a baseline server: `kind` with `args`.
+fn baseline_process(kind: &str, args: &[&str]) -> helpers::Listening {
     let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .arg("--serve-in-flight-baseline")
-        .args(["--payer-latency-ms", &latency_ms.to_string()])
-        .args(["--body-bytes", &body_bytes.to_string()]);
-    helpers::Listening::spawn(command, "in-flight baseline")
+    command.args(["--serve-baseline", kind]).args(args);
+    helpers::Listening::spawn(command, "baseline")
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    if args.serve_in_flight_baseline {
-        let latency = Duration::from_millis(args.payer_latency_ms);
-        baseline::serve_in_flight(latency, args.body_bytes, workers()).await;
-        return;
+    match args.serve_baseline.as_deref() {
+        Some("cached") => {
+            return baseline::serve_cached(&args.redis_url, BASELINE_KEY, workers()).await
+        }
+        Some(_) => {
+            let latency = Duration::from_millis(args.payer_latency_ms);
+            return baseline::serve_in_flight(latency, args.body_bytes, workers()).await;
+        }
+        None => {}
     }
     let redis = RedisServer::start();
     let payer = helpers::sandbox_payer(args.payer_latency_ms);

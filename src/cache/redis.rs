@@ -83,7 +83,7 @@ impl RedisCache {
         let Some(sealed) = found else {
             return Ok(None);
         };
-        match self.sealer.open(&sealed, storage_key.as_bytes()) {
+        match self.sealer.open(sealed, storage_key.as_bytes()) {
             Ok(entry) => Ok(Some(entry)),
             Err(error) => {
                 self.unreadable.fetch_add(1, Ordering::Relaxed);

@@ -97,42 +97,41 @@ impl Sealer {
         Some(sealed)
     }
 
-    /// Decrypts and decodes a value sealed under `context`.
-    pub fn open(&self, sealed: &[u8], context: &[u8]) -> Result<CachedEntry, OpenError> {
-        let (header, ciphertext) = sealed
-            .split_at_checked(HEADER_BYTES)
-            .ok_or(OpenError::Format)?;
-        let [format, id, nonce @ ..] = header else {
+    /// Decrypts and decodes a value sealed under `context`, in place: the answer is served from the same
+    /// buffer, without a copy.
+    pub fn open(&self, mut sealed: Vec<u8>, context: &[u8]) -> Result<CachedEntry, OpenError> {
+        let [format, id, nonce @ ..] = sealed.get(..HEADER_BYTES).ok_or(OpenError::Format)? else {
             return Err(OpenError::Format);
         };
         if *format != FORMAT_V2 {
             return Err(OpenError::Format);
         }
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| OpenError::Format)?;
+        let id = *id;
         let cipher = self
             .keys
             .iter()
-            .find(|(known, _)| known == id)
+            .find(|(known, _)| *known == id)
             .map(|(_, cipher)| cipher)
-            .ok_or(OpenError::UnknownKey(*id))?;
-        let mut plain = ciphertext.to_vec();
+            .ok_or(OpenError::UnknownKey(id))?;
+        let ciphertext = sealed.get_mut(HEADER_BYTES..).ok_or(OpenError::Format)?;
         let opened = cipher
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(context),
-                &mut plain,
+                ciphertext,
             )
             .map_err(|_| OpenError::Authentication)?
             .len();
-        plain.truncate(opened);
+        sealed.truncate(HEADER_BYTES + opened);
+        let plain = sealed.get(HEADER_BYTES..).unwrap_or_default();
         let [a0, a1, a2, a3, a4, a5, a6, a7, f0, f1, f2, f3, f4, f5, f6, f7, ..] = plain[..] else {
             return Err(OpenError::Decode);
         };
         let stored_at_ms = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
         let fresh_for_ms = u64::from_le_bytes([f0, f1, f2, f3, f4, f5, f6, f7]);
-        // The answer moves to the front of the same buffer: no second copy of its bytes.
-        plain.drain(..TIMES_BYTES);
-        let answer = StoredAnswer::from_bytes(plain).map_err(|_| OpenError::Decode)?;
+        let answer = StoredAnswer::from_bytes_at(sealed, HEADER_BYTES + TIMES_BYTES)
+            .map_err(|_| OpenError::Decode)?;
         Ok(CachedEntry {
             answer: Arc::new(answer),
             stored_at: UNIX_EPOCH + Duration::from_millis(stored_at_ms),

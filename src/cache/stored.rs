@@ -24,10 +24,12 @@ const NO_X12: u32 = u32::MAX;
 const HEAD_BYTES: usize = 6;
 
 /// One cached answer, serialized.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct StoredAnswer {
-    /// The binary form above.
+    /// The binary form above, from `start` on (a value opened from the cache keeps its seal's header before
+    /// it, rather than moving 20 KB to the front).
     bytes: Vec<u8>,
+    start: usize,
     /// Where the x12 is in `bytes`, when the answer kept one.
     x12: Option<Range<usize>>,
     /// Where the answer's JSON members start in `bytes`.
@@ -35,6 +37,15 @@ pub struct StoredAnswer {
     status: CoverageStatus,
     all_retryable: bool,
 }
+
+/// Two stored answers are equal when their binary forms are (the rest is read from them).
+impl PartialEq for StoredAnswer {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for StoredAnswer {}
 
 /// Why stored bytes are not an answer. Never carries the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +78,13 @@ impl StoredAnswer {
 
     /// Reads the binary form back.
     pub fn from_bytes(bytes: Vec<u8>) -> Result<StoredAnswer, Malformed> {
-        let [status, retryable, l0, l1, l2, l3, ..] = bytes[..] else {
+        StoredAnswer::from_bytes_at(bytes, 0)
+    }
+
+    /// Reads the binary form back from `bytes[start..]`.
+    pub fn from_bytes_at(bytes: Vec<u8>, start: usize) -> Result<StoredAnswer, Malformed> {
+        let [status, retryable, l0, l1, l2, l3, ..] = bytes.get(start..).unwrap_or_default()[..]
+        else {
             return Err(Malformed);
         };
         let status = status_of(status).ok_or(Malformed)?;
@@ -82,14 +99,15 @@ impl StoredAnswer {
         } else {
             let end = usize::try_from(length)
                 .ok()
-                .and_then(|length| HEAD_BYTES.checked_add(length))
+                .and_then(|length| (start + HEAD_BYTES).checked_add(length))
                 .filter(|end| *end <= bytes.len())
                 .ok_or(Malformed)?;
-            Some(HEAD_BYTES..end)
+            Some(start + HEAD_BYTES..end)
         };
-        let members_at = x12.as_ref().map_or(HEAD_BYTES, |x12| x12.end);
+        let members_at = x12.as_ref().map_or(start + HEAD_BYTES, |x12| x12.end);
         let answer = StoredAnswer {
             bytes,
+            start,
             x12,
             members_at,
             status,
@@ -106,7 +124,7 @@ impl StoredAnswer {
 
     /// The binary form, for sealing.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.get(self.start..).unwrap_or_default()
     }
 
     /// The answer's coverage status.

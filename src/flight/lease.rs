@@ -153,12 +153,13 @@ impl Leases {
             Ok(value) => value,
             Err(_) => return Seen::Unavailable,
         };
-        let Some(value) = value else {
+        let Some(mut sealed) = value else {
             return Seen::Free;
         };
-        let Some(sealed) = value.strip_prefix(DONE) else {
+        if !sealed.starts_with(DONE) {
             return Seen::Held;
-        };
+        }
+        sealed.drain(..DONE.len());
         match self.sealer.open(sealed, lease_key.as_bytes()) {
             Ok(entry) => Seen::Done(Box::new(Fetched {
                 answer: entry.answer,

@@ -153,7 +153,7 @@ impl SandboxPayer {
                     _ => self.latency(),
                 };
                 let reply = Reply::Answer {
-                    request,
+                    request: Box::new(request),
                     envelope,
                     scenario,
                     corrupt: scenario == Scenario::Malformed,

@@ -23,7 +23,7 @@ pub struct Pending<'a> {
 pub(crate) enum Reply {
     /// The scenario's 271 (cut short when `corrupt`).
     Answer {
-        request: EligibilityRequest,
+        request: Box<EligibilityRequest>,
         envelope: InquiryEnvelope,
         scenario: Scenario,
         corrupt: bool,
