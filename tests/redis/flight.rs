@@ -1,5 +1,6 @@
 //! Single-flight across instances: 1,000 identical concurrent checks over two gateway processes make one
-//! payer call; and when the gateway holding the lease dies mid-call, the other still answers every check.
+//! payer call, also when the answer is one the cache does not keep; and when the gateway holding the lease
+//! dies mid-call, the other still answers every check.
 use std::time::Duration;
 
 use futures::future::join_all;
@@ -72,6 +73,33 @@ pub async fn one_call_for_identical_checks(target: Target) {
 async fn a_thousand_identical_checks_over_two_gateways_make_one_payer_call() {
     let redis = RedisServer::start();
     one_call_for_identical_checks(Target::Single(redis.url())).await;
+}
+
+/// An answer the cache does not keep (AAA 42, retryable: its TTL is none) still crosses to the other instance,
+/// sealed in the lease: one payer call for every check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_uncacheable_answer_is_shared_through_the_lease() {
+    let redis = RedisServer::start();
+    let payer = sandbox_payer(500);
+    let setup = GatewaySetup::new(Target::Single(redis.url()), &payer);
+    let (a, b) = (Gateway::start(&setup), Gateway::start(&setup));
+    let client = client();
+    let member = member().replacen("ACT", "UNA", 1);
+
+    let answers = burst(&client, &[a.address(), b.address()], &member, 200).await;
+    assert!(
+        answers.iter().all(|(status, _)| *status == 503),
+        "every check gets the payer's AAA 42 as a 503: {:?}",
+        answers.iter().find(|(status, _)| *status != 503)
+    );
+    let stats = payer_stats(&client, &payer).await;
+    assert_eq!(
+        stats["total"],
+        1,
+        "the payer was called more than once: {stats}\ngateway a:\n{}\ngateway b:\n{}",
+        a.process.output(),
+        b.process.output()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
