@@ -32,7 +32,7 @@ async fn handle(state: web::Data<Baseline>, _body: web::Bytes) -> HttpResponse {
 }
 
 /// Serves the cached-path baseline with `workers` workers on a free port, answering `key` of `redis_url`,
-/// until the process is killed; prints `listening on ADDRESS` first, as the gateway does.
+/// until the process is killed.
 pub async fn serve_cached(redis_url: &str, key: &str, workers: usize) {
     let client = redis::Client::open(redis_url).unwrap();
     let redis = ConnectionManager::new(client).await.unwrap();
@@ -40,19 +40,12 @@ pub async fn serve_cached(redis_url: &str, key: &str, workers: usize) {
         redis,
         key: key.to_owned(),
     });
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    println!("listening on http://{}", listener.local_addr().unwrap());
-    HttpServer::new(move || {
-        App::new()
+    serve(workers, move |config| {
+        config
             .app_data(state.clone())
-            .route("/v1/eligibility", web::post().to(handle))
+            .route("/v1/eligibility", web::post().to(handle));
     })
-    .workers(workers)
-    .listen(listener)
-    .unwrap()
-    .run()
-    .await
-    .unwrap();
+    .await;
 }
 
 /// What the in-flight baseline answers, after how long.
@@ -68,26 +61,33 @@ async fn wait_and_answer(state: web::Data<InFlight>, _body: web::Bytes) -> HttpR
         .body(state.body.clone())
 }
 
-/// Serves the in-flight baseline with `workers` workers on a free port until the process is killed; prints
-/// `listening on ADDRESS` first, as the gateway does.
+/// Serves the in-flight baseline with `workers` workers on a free port until the process is killed.
 pub async fn serve_in_flight(latency: Duration, body_bytes: usize, workers: usize) {
     let state = web::Data::new(InFlight {
         latency,
         body: Bytes::from(vec![b' '; body_bytes]),
     });
+    serve(workers, move |config| {
+        config
+            .app_data(state.clone())
+            .route("/v1/eligibility", web::post().to(wait_and_answer));
+    })
+    .await;
+}
+
+/// Runs an actix-web server of `configure`'s routes with actix's defaults (as the gateway's, but for its
+/// own limits) on a free port; prints `listening on ADDRESS` first, as the gateway does.
+async fn serve(
+    workers: usize,
+    configure: impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     println!("listening on http://{}", listener.local_addr().unwrap());
-    HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .route("/v1/eligibility", web::post().to(wait_and_answer))
-    })
-    .workers(workers)
-    .backlog(16_384)
-    .max_connections(100_000)
-    .listen(listener)
-    .unwrap()
-    .run()
-    .await
-    .unwrap();
+    HttpServer::new(move || App::new().configure(configure.clone()))
+        .workers(workers)
+        .listen(listener)
+        .unwrap()
+        .run()
+        .await
+        .unwrap();
 }
