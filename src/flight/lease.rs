@@ -15,8 +15,8 @@
 //!
 //! A waiter polls the lease (every 5 ms at first, backing off to [`MAX_POLL`]): a `done:` value is its
 //! answer; no value means the holder is gone, failed or stored its answer, so it tries to take the lease
-//! itself. It never waits
-//! past its flight's deadline (the caller bounds the whole flight), and never deadlocks: every lease expires.
+//! itself. It never waits past its flight's deadline (the caller bounds the whole flight), and never
+//! deadlocks: every lease expires.
 //! If Redis cannot be asked at any step, the instance calls the payer itself.
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;

@@ -28,6 +28,23 @@ async fn burst(
         .collect()
 }
 
+/// Asserts that the payer was called exactly once, showing both gateways' output when it was not.
+async fn assert_one_payer_call(
+    client: &reqwest::Client,
+    payer: &Listening,
+    a: &Gateway,
+    b: &Gateway,
+) {
+    let stats = payer_stats(client, payer).await;
+    assert_eq!(
+        stats["total"],
+        1,
+        "the payer was called more than once: {stats}\ngateway a:\n{}\ngateway b:\n{}",
+        a.process.output(),
+        b.process.output()
+    );
+}
+
 /// Payer calls reported in the answers' `meta.x12`.
 fn reported_calls(answers: &[(u16, Value)]) -> usize {
     answers
@@ -58,14 +75,7 @@ pub async fn one_call_for_identical_checks(target: Target) {
     assert!(answers
         .iter()
         .all(|(_, body)| body["coverage"]["status"] == "active"));
-    let stats = payer_stats(&client, &payer).await;
-    assert_eq!(
-        stats["total"],
-        1,
-        "the payer was called more than once: {stats}\ngateway a:\n{}\ngateway b:\n{}",
-        a.process.output(),
-        b.process.output()
-    );
+    assert_one_payer_call(&client, &payer, &a, &b).await;
     assert_eq!(reported_calls(&answers), 1);
 }
 
@@ -92,14 +102,7 @@ async fn an_uncacheable_answer_is_shared_through_the_lease() {
         "every check gets the payer's AAA 42 as a 503: {:?}",
         answers.iter().find(|(status, _)| *status != 503)
     );
-    let stats = payer_stats(&client, &payer).await;
-    assert_eq!(
-        stats["total"],
-        1,
-        "the payer was called more than once: {stats}\ngateway a:\n{}\ngateway b:\n{}",
-        a.process.output(),
-        b.process.output()
-    );
+    assert_one_payer_call(&client, &payer, &a, &b).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -4,9 +4,9 @@
 //! Nothing here sleeps or does I/O, so the same payer serves the in-process adapter ([`crate::SandboxAdapter`])
 //! and, later, an HTTP server that wraps the bytes in whatever envelope its protocol needs. A caller that
 //! waits the delay can read the inquiry first and write the answer after the wait ([`SandboxPayer::receive`],
-//! [`Pending`]), as a real payer does, so that nothing of the answer is held while the checks are in flight. It reads the 270
-//! exactly as a payer would, with the codec's own decoder: an inquiry the codec cannot read back is refused
-//! with a 999, as a real payer's translator would refuse it.
+//! [`Pending`]), as a real payer does, so that nothing of the answer is held while the checks are in flight.
+//! It reads the 270 exactly as a payer would, with the codec's own decoder: an inquiry the codec cannot read
+//! back is refused with a 999, as a real payer's translator would refuse it.
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -138,28 +138,23 @@ impl SandboxPayer {
         if let Some(counter) = self.received.get(scenario.index()) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
-        let (delay, reply) = match scenario {
-            Scenario::Timeout => (self.config.timeout_delay(), Reply::Silence),
-            Scenario::Rejected999 => (
-                self.latency(),
-                Reply::Reject {
-                    envelope,
-                    error: None,
-                },
-            ),
-            _ => {
-                let delay = match scenario {
-                    Scenario::Slow => self.latency() + self.config.slow_delay(),
-                    _ => self.latency(),
-                };
-                let reply = Reply::Answer {
-                    request: Box::new(request),
-                    envelope,
-                    scenario,
-                    corrupt: scenario == Scenario::Malformed,
-                };
-                (delay, reply)
-            }
+        let delay = match scenario {
+            Scenario::Timeout => self.config.timeout_delay(),
+            Scenario::Slow => self.latency() + self.config.slow_delay(),
+            _ => self.latency(),
+        };
+        let reply = match scenario {
+            Scenario::Timeout => Reply::Silence,
+            Scenario::Rejected999 => Reply::Reject {
+                envelope,
+                error: None,
+            },
+            _ => Reply::Answer {
+                request: Box::new(request),
+                envelope,
+                scenario,
+                corrupt: scenario == Scenario::Malformed,
+            },
         };
         Pending::new(self, Some(scenario), delay, reply)
     }

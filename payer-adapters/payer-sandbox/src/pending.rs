@@ -6,7 +6,7 @@ use std::time::Duration;
 use payer_core::EligibilityRequest;
 use payer_x12::X12Error;
 
-use crate::payer::{corrupt, InquiryEnvelope, PayerAnswer, SandboxPayer};
+use crate::payer::{corrupt, AnswerBody, InquiryEnvelope, PayerAnswer, SandboxPayer};
 use crate::scenario::Scenario;
 
 /// One inquiry the payer is "working on".
@@ -74,7 +74,7 @@ impl<'a> Pending<'a> {
                 }
             }
             Reply::Reject { envelope, error } => self.payer.reject(&envelope, error.as_ref()),
-            Reply::Silence => crate::payer::AnswerBody::NoAnswer,
+            Reply::Silence => AnswerBody::NoAnswer,
         };
         PayerAnswer {
             scenario: self.scenario,
