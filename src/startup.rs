@@ -187,11 +187,8 @@ impl Application {
                 .configure(|config| configure(config, state.clone()))
         })
         .max_connections(security.limits.max_connections)
-        // Large answers go out in pieces, so a connection's write buffer stays at 16 KiB instead of growing
-        // to 32 KiB for the connection's life (see `routes::stored_body`); without Nagle's algorithm, so
-        // that a piece is not held back until the client acknowledges the one before (a 40 ms stall per
-        // answer against delayed acknowledgements).
-        .h1_write_buffer_size(crate::routes::stored_body::FLUSH_AT_BYTES)
+        // Without Nagle's algorithm, so that the end of an answer is not held back until the client
+        // acknowledges its start (a 40 ms stall per answer against delayed acknowledgements).
         .tcp_nodelay(true)
         .client_request_timeout(security.limits.client_request_timeout)
         .client_disconnect_timeout(security.limits.client_disconnect_timeout)

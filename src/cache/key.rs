@@ -11,6 +11,7 @@
 //! (new on every request) and the provider's name (the NPI identifies it). An answer holds for a whole month of
 //! service dates because plans and accumulators are reported per plan period, not per day.
 use std::fmt;
+use std::io::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 use hmac::{Hmac, Mac};
@@ -29,8 +30,12 @@ pub struct CacheKey(String);
 /// Derives [`CacheKey`]s with one secret key.
 #[derive(Clone)]
 pub struct CacheKeyer {
-    key: HmacKey,
+    /// The HMAC with the secret key already absorbed (its two key blocks hashed once, not per key).
+    keyed: Hmac<Sha256>,
 }
+
+/// The encoded fields of one inquiry, hashed in one call: most inquiries fit without growing it.
+const ENCODED_BYTES: usize = 256;
 
 // === impl CacheKey ===
 
@@ -52,27 +57,21 @@ impl fmt::Display for CacheKey {
 impl CacheKeyer {
     /// A keyer using `key`.
     pub fn new(key: HmacKey) -> CacheKeyer {
-        CacheKeyer { key }
+        // HMAC takes keys of any length, so this never falls back; the fallback is a key of zeros.
+        let keyed = Hmac::<Sha256>::new_from_slice(key.expose())
+            .unwrap_or_else(|_| Hmac::<Sha256>::new(&Default::default()));
+        CacheKeyer { keyed }
     }
 
     /// The key of `inquiry`, whose `payer_id` must already be the resolved id (not an alias).
     pub fn derive(&self, inquiry: &EligibilityRequest) -> CacheKey {
-        let mut mac = match Hmac::<Sha256>::new_from_slice(self.key.expose()) {
-            Ok(mac) => mac,
-            // HMAC takes keys of any length; this arm cannot be reached with a 32-byte key.
-            Err(_) => return CacheKey(String::new()),
-        };
-        let mut field = |tag: u8, value: &[u8]| {
-            mac.update(&[tag]);
-            mac.update(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
-            mac.update(value);
-        };
-        field(b'V', KEY_VERSION);
-        field(b'P', inquiry.payer_id.as_bytes());
-        field(b'N', inquiry.provider.npi.trim().as_bytes());
-        member_fields(&mut field, b'S', &inquiry.subscriber);
+        let mut fields = Fields(Vec::with_capacity(ENCODED_BYTES));
+        fields.raw(b'V', KEY_VERSION);
+        fields.raw(b'P', inquiry.payer_id.as_bytes());
+        fields.raw(b'N', inquiry.provider.npi.trim().as_bytes());
+        fields.member(b'S', &inquiry.subscriber);
         for dependent in &inquiry.dependents {
-            member_fields(&mut field, b'D', dependent);
+            fields.member(b'D', dependent);
         }
         let mut service_types: Vec<String> = inquiry
             .encounter
@@ -83,24 +82,86 @@ impl CacheKeyer {
         service_types.sort();
         service_types.dedup();
         for code in &service_types {
-            field(b'T', code.as_bytes());
+            fields.raw(b'T', code.as_bytes());
         }
         if let Some(procedure) = &inquiry.encounter.procedure_code {
-            field(
-                b'Q',
-                procedure.qualifier.trim().to_ascii_uppercase().as_bytes(),
-            );
-            field(b'C', procedure.code.trim().to_ascii_uppercase().as_bytes());
+            fields.upper(b'Q', &procedure.qualifier);
+            fields.upper(b'C', &procedure.code);
             for modifier in &procedure.modifiers {
-                field(b'M', modifier.trim().to_ascii_uppercase().as_bytes());
+                fields.upper(b'M', modifier);
             }
         }
         let dates = &inquiry.encounter.date_of_service;
-        field(b'B', month(dates.begin).as_bytes());
+        fields.month(b'B', dates.begin);
         if let Some(end) = dates.end {
-            field(b'E', month(end).as_bytes());
+            fields.month(b'E', end);
         }
+        let mut mac = self.keyed.clone();
+        mac.update(&fields.0);
         CacheKey(hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// The inquiry's fields as the HMAC reads them: each a tag byte, its length (u32, big-endian), its bytes.
+struct Fields(Vec<u8>);
+
+impl Fields {
+    fn raw(&mut self, tag: u8, value: &[u8]) {
+        self.0.push(tag);
+        self.0
+            .extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+        self.0.extend_from_slice(value);
+    }
+
+    /// A field written by `write`, its length filled in after.
+    fn written(&mut self, tag: u8, write: impl FnOnce(&mut Vec<u8>)) {
+        self.0.push(tag);
+        let length_at = self.0.len();
+        self.0.extend_from_slice(&[0; 4]);
+        write(&mut self.0);
+        let length = self.0.len() - length_at - 4;
+        let length = u32::try_from(length).unwrap_or(u32::MAX).to_be_bytes();
+        self.0[length_at..length_at + 4].copy_from_slice(&length);
+    }
+
+    /// A code, trimmed and in ASCII upper case.
+    fn upper(&mut self, tag: u8, code: &str) {
+        self.written(tag, |out| {
+            out.extend(code.trim().bytes().map(|b| b.to_ascii_uppercase()));
+        });
+    }
+
+    fn member(&mut self, role: u8, member: &Member) {
+        self.raw(role, b"");
+        self.identity(b'i', member.member_id.as_ref());
+        self.identity(b'f', member.first_name.as_ref());
+        self.identity(b'l', member.last_name.as_ref());
+        let birth = member.date_of_birth.as_ref().map(|date| *date.expose());
+        self.written(b'b', |out| {
+            if let Some(date) = birth {
+                // Writing to a Vec cannot fail.
+                let _ = write!(out, "{}", date.format("%Y%m%d"));
+            }
+        });
+        self.raw(b'g', member.gender.map_or("", |g| g.code()).as_bytes());
+    }
+
+    /// Identity text, trimmed and in upper case (Unicode's, which is ASCII's for ASCII text).
+    fn identity(&mut self, tag: u8, value: Option<&payer_core::Phi<String>>) {
+        let value = value.map_or("", |v| v.expose().trim());
+        self.written(tag, |out| {
+            if value.is_ascii() {
+                out.extend(value.bytes().map(|b| b.to_ascii_uppercase()));
+            } else {
+                out.extend_from_slice(value.to_uppercase().as_bytes());
+            }
+        });
+    }
+
+    fn month(&mut self, tag: u8, date: NaiveDate) {
+        self.written(tag, |out| {
+            let _ = write!(out, "{:04}-{:02}", date.year(), date.month());
+        });
     }
 }
 
@@ -108,30 +169,4 @@ impl fmt::Debug for CacheKeyer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("CacheKeyer([redacted])")
     }
-}
-
-fn member_fields(field: &mut impl FnMut(u8, &[u8]), role: u8, member: &Member) {
-    field(role, b"");
-    let text = |value: Option<&payer_core::Phi<String>>| {
-        value
-            .map(|v| v.expose().trim().to_uppercase())
-            .unwrap_or_default()
-    };
-    field(b'i', text(member.member_id.as_ref()).as_bytes());
-    field(b'f', text(member.first_name.as_ref()).as_bytes());
-    field(b'l', text(member.last_name.as_ref()).as_bytes());
-    let birth = member
-        .date_of_birth
-        .as_ref()
-        .map(|date| date.expose().format("%Y%m%d").to_string())
-        .unwrap_or_default();
-    field(b'b', birth.as_bytes());
-    field(
-        b'g',
-        member.gender.map(|g| g.code()).unwrap_or("").as_bytes(),
-    );
-}
-
-fn month(date: NaiveDate) -> String {
-    format!("{:04}-{:02}", date.year(), date.month())
 }

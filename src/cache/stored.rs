@@ -114,8 +114,9 @@ impl StoredAnswer {
             all_retryable,
         };
         // What is served as text must be text; the members are checked when they are decoded or by the client.
+        // Every cache hit checks its ~20 KB here, so with the vectorized check (several times std's speed).
         if answer.x12().is_some_and(|x12| x12.is_err())
-            || std::str::from_utf8(answer.members()).is_err()
+            || simdutf8::basic::from_utf8(answer.members()).is_err()
         {
             return Err(Malformed);
         }
@@ -148,7 +149,7 @@ impl StoredAnswer {
         Some(
             self.bytes
                 .get(range)
-                .and_then(|raw| std::str::from_utf8(raw).ok())
+                .and_then(|raw| simdutf8::basic::from_utf8(raw).ok())
                 .ok_or(Malformed),
         )
     }

@@ -354,3 +354,26 @@ async fn no_cache_never_hits() {
     assert!(NoCache.get(&key).await.is_none());
     assert_eq!(NoCache.kind(), "none");
 }
+
+#[test]
+fn key_encoding_is_stable_across_releases() {
+    // A fleet upgraded one instance at a time shares its cache: the same inquiry must keep the same key.
+    let mut inquiry = sample_inquiry();
+    inquiry.subscriber.first_name = Some(Phi::new("  Élodie ".into()));
+    inquiry.dependents.push(inquiry.subscriber.clone());
+    inquiry.encounter.service_type_codes = vec!["88".into(), " 30".into(), "88".into()];
+    inquiry.encounter.procedure_code = Some(ProcedureCode {
+        qualifier: "hc".into(),
+        code: "99213 ".into(),
+        modifiers: vec!["25".into()],
+    });
+    inquiry.encounter.date_of_service.end = NaiveDate::from_ymd_opt(2026, 4, 2);
+    assert_eq!(
+        keyer().derive(&inquiry).as_str(),
+        "f479d6bdbd4c261988bba9bb871ecdd369e0b502a01d87f8551bffe9a9060ef7"
+    );
+    assert_eq!(
+        keyer().derive(&sample_inquiry()).as_str(),
+        "0cd6fdd7f6ec3ef2b584b50f89faada898175a81307fb756bdbd98d84d064e73"
+    );
+}

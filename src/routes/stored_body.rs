@@ -3,103 +3,47 @@
 //! It holds the same members as the [`CheckBody`](super::eligibility::CheckBody) of a decoded answer: the
 //! check's own `controlNumber`, the stored answer's members, `x12` when asked for and kept, and `meta`.
 //!
-//! The stored members are not copied: the body hands the HTTP server slices of the shared answer, at most
-//! [`CHUNK_BYTES`] each. The server copies each into the connection's write buffer, which starts at 8 KiB,
-//! doubles when a piece does not fit, and keeps the size it grew to for the connection's life: one 21 KB
-//! piece grows it to 32 KiB, and 10,000 open connections keep 320 MB. With the server flushing once
-//! [`FLUSH_AT_BYTES`] are buffered, the response head and one piece fit 16 KiB (one doubling), and a
-//! typical answer takes two writes (smaller pieces, which would keep 8 KiB, cost a write each: measured
-//! slower on the cached path).
-use std::collections::VecDeque;
-use std::convert::Infallible;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+//! The body is one buffer, so that the HTTP server copies it into the connection's write buffer in one piece
+//! and sends it in one write. In pieces, each piece past the server's flush threshold costs a write of its own
+//! (a second `sendto` for a typical 23 KB answer, the largest cost a cached check had over a bare Redis GET),
+//! and pieces that overflow the write buffer one after another double it. In one piece the buffer grows once,
+//! to the response's size, and the server keeps it at that for the connection's life (up to 128 KiB).
 
-use actix_web::body::{BodySize, MessageBody};
 use actix_web::web::Bytes;
 
 use crate::cache::StoredAnswer;
 use crate::error::ApiError;
 use crate::router::{Meta, UnreadableAnswer};
 
-/// The largest piece of a body handed to the HTTP server at once (with a response head of up to 1 KiB,
-/// within 16 KiB).
-pub const CHUNK_BYTES: usize = 15 * 1024;
-/// The HTTP server's `h1_write_buffer_size`: it writes to the socket once this much is buffered.
-pub const FLUSH_AT_BYTES: usize = 8 * 1024;
+/// Room for the control number, `meta`, and the braces around the stored members.
+const FRAME_BYTES: usize = 1024;
 
 /// The JSON body of a cached answer for the check with `control_number`.
 pub fn write(
-    answer: &Arc<StoredAnswer>,
+    answer: &StoredAnswer,
     control_number: &str,
     include_x12: bool,
     meta: &Meta,
-) -> Result<StoredBody, ApiError> {
+) -> Result<Bytes, ApiError> {
     let unexpected = |error: anyhow::Error| ApiError::Unexpected(error);
-    let mut head = Vec::with_capacity(64);
-    head.extend_from_slice(br#"{"controlNumber":"#);
-    serde_json::to_writer(&mut head, control_number).map_err(|e| unexpected(e.into()))?;
-    let mut tail = Vec::with_capacity(512);
-    if include_x12 {
-        if let Some(x12) = answer.x12() {
-            let x12 = x12.map_err(|_| unexpected(UnreadableAnswer.into()))?;
-            tail.extend_from_slice(br#","x12":"#);
-            serde_json::to_writer(&mut tail, x12).map_err(|e| unexpected(e.into()))?;
-        }
+    let x12 = match answer.x12() {
+        Some(x12) if include_x12 => Some(x12.map_err(|_| unexpected(UnreadableAnswer.into()))?),
+        _ => None,
+    };
+    let mut body = Vec::with_capacity(
+        FRAME_BYTES + answer.members().len() + x12.map_or(0, |x12| x12.len() + x12.len() / 8),
+    );
+    body.extend_from_slice(br#"{"controlNumber":"#);
+    serde_json::to_writer(&mut body, control_number).map_err(|e| unexpected(e.into()))?;
+    body.extend_from_slice(answer.members());
+    if let Some(x12) = x12 {
+        body.extend_from_slice(br#","x12":"#);
+        serde_json::to_writer(&mut body, x12).map_err(|e| unexpected(e.into()))?;
     }
-    tail.extend_from_slice(br#","meta":"#);
-    serde_json::to_writer(&mut tail, meta).map_err(|e| unexpected(e.into()))?;
-    tail.push(b'}');
-    let members = Bytes::from_owner(Members(Arc::clone(answer)));
-    Ok(StoredBody::new([
-        Bytes::from(head),
-        members,
-        Bytes::from(tail),
-    ]))
-}
-
-/// The stored answer's JSON members, as bytes that share the answer.
-struct Members(Arc<StoredAnswer>);
-
-impl AsRef<[u8]> for Members {
-    fn as_ref(&self) -> &[u8] {
-        self.0.members()
-    }
-}
-
-/// A response body made of pieces, handed out at most [`CHUNK_BYTES`] at a time.
-pub struct StoredBody {
-    pieces: VecDeque<Bytes>,
-    size: u64,
-}
-
-impl StoredBody {
-    fn new(pieces: impl IntoIterator<Item = Bytes>) -> StoredBody {
-        let pieces: VecDeque<Bytes> = pieces.into_iter().filter(|p| !p.is_empty()).collect();
-        let size = pieces.iter().map(|piece| piece.len() as u64).sum();
-        StoredBody { pieces, size }
-    }
-}
-
-impl MessageBody for StoredBody {
-    type Error = Infallible;
-
-    fn size(&self) -> BodySize {
-        BodySize::Sized(self.size)
-    }
-
-    fn poll_next(
-        self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Bytes, Infallible>>> {
-        let pieces = &mut self.get_mut().pieces;
-        let chunk = match pieces.front_mut() {
-            Some(piece) if piece.len() > CHUNK_BYTES => Some(piece.split_to(CHUNK_BYTES)),
-            _ => pieces.pop_front(),
-        };
-        Poll::Ready(chunk.map(Ok))
-    }
+    body.extend_from_slice(br#","meta":"#);
+    serde_json::to_writer(&mut body, meta).map_err(|e| unexpected(e.into()))?;
+    body.push(b'}');
+    Ok(Bytes::from(body))
 }
 
 #[cfg(test)]
@@ -160,31 +104,16 @@ mod tests {
         serde_json::to_value(&body).unwrap()
     }
 
-    /// Every chunk a body hands out, checked against its announced size and [`CHUNK_BYTES`].
-    fn chunks(mut body: StoredBody) -> Vec<Bytes> {
-        let BodySize::Sized(size) = body.size() else {
-            panic!("a stored body has a size");
-        };
-        let waker = futures::task::noop_waker();
-        let mut cx = Context::from_waker(&waker);
-        let mut chunks = Vec::new();
-        while let Poll::Ready(Some(Ok(chunk))) = Pin::new(&mut body).poll_next(&mut cx) {
-            assert!(chunk.len() <= CHUNK_BYTES && !chunk.is_empty());
-            chunks.push(chunk);
-        }
-        let total: usize = chunks.iter().map(Bytes::len).sum();
-        assert_eq!(total as u64, size);
-        chunks
-    }
-
-    fn written(stored: &Arc<StoredAnswer>, control: &str, include_x12: bool) -> Vec<u8> {
-        chunks(write(stored, control, include_x12, &meta()).unwrap()).concat()
+    fn written(stored: &StoredAnswer, control: &str, include_x12: bool) -> Vec<u8> {
+        write(stored, control, include_x12, &meta())
+            .unwrap()
+            .to_vec()
     }
 
     #[test]
     fn a_stored_body_is_the_decoded_body_with_this_checks_control_number() {
         for status in [CoverageStatus::Active, CoverageStatus::Unknown] {
-            let stored = Arc::new(StoredAnswer::new(answer(status)).unwrap());
+            let stored = StoredAnswer::new(answer(status)).unwrap();
             assert_eq!(stored.status(), status);
             for include_x12 in [false, true] {
                 let control = "0000\"4711\\";
@@ -203,22 +132,22 @@ mod tests {
     }
 
     #[test]
-    fn a_large_answer_is_handed_out_in_small_chunks_without_copying_it() {
+    fn a_large_answer_is_written_whole_in_one_buffer() {
         let mut large = answer(CoverageStatus::Active);
         large.benefits_information = vec![large.benefits_information[0].clone(); 2_000];
-        let stored = Arc::new(StoredAnswer::new(large).unwrap());
-        let body = chunks(write(&stored, "1", false, &meta()).unwrap());
-        assert!(body.len() > stored.members().len() / CHUNK_BYTES);
-        let members = stored.members().as_ptr_range();
+        let stored = StoredAnswer::new(large).unwrap();
+        let body = write(&stored, "1", true, &meta()).unwrap();
         assert!(
-            body.iter().any(|chunk| members.contains(&chunk.as_ptr())),
-            "the members are slices of the stored answer"
+            body.len()
+                <= FRAME_BYTES + stored.members().len() + 2 * stored.x12().unwrap().unwrap().len(),
+            "the buffer was sized for the body"
         );
-        let whole: Value = serde_json::from_slice(&body.concat()).unwrap();
+        let whole: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
             whole["benefitsInformation"].as_array().map(Vec::len),
             Some(2_000)
         );
+        assert_eq!(whole["x12"], "ISA*00*~ST*271*0001~");
     }
 
     #[test]
