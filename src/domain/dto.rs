@@ -3,10 +3,11 @@
 //! Every field is optional at this level: a missing field is reported by [`EligibilityRequestDto::parse`]
 //! together with every other problem, rather than one at a time by serde. Unknown fields are ignored, as the
 //! API this shape comes from ignores them.
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
 use super::fields::FieldError;
+use super::object::{self, Object};
 
 /// One eligibility inquiry.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -19,12 +20,16 @@ pub struct EligibilityRequestDto {
     #[schema(example = "SANDBOX")]
     pub trading_partner_service_id: Option<String>,
     /// Required. The provider asking.
+    #[serde(default, deserialize_with = "object::optional")]
     pub provider: Option<ProviderDto>,
     /// Required. The subscriber (policy holder).
+    #[serde(default, deserialize_with = "object::optional")]
     pub subscriber: Option<MemberDto>,
     /// Dependents to check under the subscriber's policy (each needs firstName, lastName and dateOfBirth).
+    #[serde(default, deserialize_with = "object::optional_list")]
     pub dependents: Option<Vec<MemberDto>>,
     /// What is asked about and when; absent means service type `30` on today's date.
+    #[serde(default, deserialize_with = "object::optional")]
     pub encounter: Option<EncounterDto>,
 }
 
@@ -108,50 +113,39 @@ pub struct EncounterDto {
 // === impl EligibilityRequestDto ===
 
 impl EligibilityRequestDto {
-    /// Reads the DTO from a JSON value. A value of the wrong JSON type is reported at its path; the message
-    /// says what was expected, never what was sent.
+    /// Reads the DTO from JSON: a parsed value, or the text of one. A value of the wrong JSON type is
+    /// reported at its path; the message says what was expected, never what was sent.
     /// A body that is not a JSON object is reported with an empty path.
-    pub fn from_json(value: serde_json::Value) -> Result<EligibilityRequestDto, FieldError> {
-        let Some(root) = value.as_object() else {
-            return Err(FieldError::new(
-                "",
-                "has the wrong type: expected an object",
-            ));
-        };
-        // serde reads a struct from an array too (by position); the API's objects must be objects.
-        let expect_object = |path: String, value: &serde_json::Value| {
-            if value.is_object() || value.is_null() {
-                Ok(())
-            } else {
-                Err(FieldError::new(
-                    path,
-                    "has the wrong type: expected an object",
-                ))
-            }
-        };
-        for key in ["provider", "subscriber", "encounter"] {
-            if let Some(value) = root.get(key) {
-                expect_object(key.to_owned(), value)?;
-            }
-        }
-        if let Some(dependents) = root.get("dependents").and_then(serde_json::Value::as_array) {
-            for (index, dependent) in dependents.iter().enumerate() {
-                expect_object(format!("dependents[{index}]"), dependent)?;
-            }
-        }
-        serde_path_to_error::deserialize(value).map_err(|error| {
-            let path = match error.path().to_string() {
-                root if root == "." => String::new(),
-                path => path,
-            };
-            FieldError::new(path, type_error_message(&error.inner().to_string()))
-        })
+    pub fn from_json<'de, D: Deserializer<'de>>(
+        json: D,
+    ) -> Result<EligibilityRequestDto, FieldError> {
+        serde_path_to_error::deserialize(json)
+            .map(|Object(dto)| dto)
+            .map_err(|error| {
+                let path = match error.path().to_string() {
+                    root if root == "." => String::new(),
+                    path => path,
+                };
+                FieldError::new(path, type_error_message(&error.inner().to_string()))
+            })
     }
 }
 
 /// Rewrites a serde data error without the value: serde phrases them `invalid type: string "x", expected
 /// a sequence`, and only the part after `expected` comes from our types rather than from the input.
+/// A parser's message may end with where the value was (` at line 1 column 112`); that part is dropped.
 fn type_error_message(serde_message: &str) -> String {
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let serde_message = match serde_message.rsplit_once(" at line ") {
+        Some((message, position))
+            if position
+                .split_once(" column ")
+                .is_some_and(|(line, column)| digits(line) && digits(column)) =>
+        {
+            message
+        }
+        _ => serde_message,
+    };
     match serde_message.rsplit_once(", expected ") {
         Some((_, expected)) if expected.starts_with("struct ") => {
             "has the wrong type: expected an object".to_owned()

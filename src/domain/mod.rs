@@ -4,7 +4,7 @@
 //! Parsing happens in two steps, both of which name the offending field as a JSON path
 //! (`subscriber.dateOfBirth`, `dependents[0].gender`, `encounter.serviceTypeCodes[2]`):
 //!
-//! 1. [`EligibilityRequestDto::from_json`]: the JSON value into the DTO (wrong JSON types).
+//! 1. [`EligibilityRequestDto::from_json`]: the JSON (a value, or its text) into the DTO (wrong JSON types).
 //! 2. [`EligibilityRequestDto::parse`]: the DTO into the domain type, collecting *every* field error in one
 //!    pass so that a client fixes them all at once.
 //!
@@ -15,6 +15,7 @@ mod dates;
 mod dto;
 mod fields;
 mod npi;
+mod object;
 mod parse;
 mod procedure;
 mod text;

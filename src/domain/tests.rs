@@ -377,3 +377,49 @@ fn a_body_that_is_not_an_object_has_an_empty_path() {
     let error = EligibilityRequestDto::from_json(json!([1, 2])).unwrap_err();
     assert_eq!(error.path, "");
 }
+
+#[test]
+fn nested_objects_given_as_arrays_are_refused_at_their_path() {
+    let text = |body: Value| body.to_string();
+    for (field, array) in [
+        (
+            "provider",
+            json!(["Happy Valley Clinic", null, null, "1234567893"]),
+        ),
+        (
+            "subscriber",
+            json!(["ACT00001", "JANE", "DOE", "19800102", "F"]),
+        ),
+        ("encounter", json!([["30"]])),
+    ] {
+        let mut body = valid();
+        body[field] = array;
+        // Read from a value (batch, CLI) and from the request's text (the check route) alike.
+        let from_value = EligibilityRequestDto::from_json(body.clone()).unwrap_err();
+        let body = text(body);
+        let from_text =
+            EligibilityRequestDto::from_json(&mut serde_json::Deserializer::from_str(&body))
+                .unwrap_err();
+        for error in [from_value, from_text] {
+            assert_eq!(error.path, field);
+            assert_eq!(error.message, "has the wrong type: expected an object");
+        }
+    }
+    let mut body = valid();
+    body["dependents"] = json!([{"firstName": "KID"}, ["KID", "DOE"]]);
+    let error = EligibilityRequestDto::from_json(body).unwrap_err();
+    assert_eq!(error.path, "dependents[1]");
+    let mut body = valid();
+    body["encounter"]["serviceTypeCodes"] = json!("30");
+    let body = body.to_string();
+    let error = EligibilityRequestDto::from_json(&mut serde_json::Deserializer::from_str(&body))
+        .unwrap_err();
+    assert_eq!(error.path, "encounter.serviceTypeCodes");
+    assert_eq!(error.message, "has the wrong type: expected an array");
+    let text = valid().to_string();
+    let dto = EligibilityRequestDto::from_json(&mut serde_json::Deserializer::from_str(&text));
+    assert_eq!(
+        dto.unwrap().parse(today()).unwrap(),
+        parse(valid()).unwrap()
+    );
+}

@@ -11,6 +11,7 @@ use actix_web::http::header::HeaderMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use payer_core::{CoverageStatus, EligibilityResponse};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,7 +72,7 @@ pub struct CheckQuery {
 )]
 pub async fn check(
     request: HttpRequest,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<Box<RawValue>>,
     query: web::Query<CheckQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -105,23 +106,26 @@ pub async fn check(
 )]
 pub async fn check_v3(
     request: HttpRequest,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<Box<RawValue>>,
     query: web::Query<CheckQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     run_check(request, body.into_inner(), query.into_inner(), state).await
 }
 
+/// A check of `body`: JSON already checked to be well formed (and within the size limit) by the extractor,
+/// read into the request model straight from its text.
 async fn run_check(
     request: HttpRequest,
-    body: serde_json::Value,
+    body: Box<RawValue>,
     query: CheckQuery,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let trace_id = trace_id_of(&request);
     let deadline = deadline_of(&request, &state)?;
     let include_x12 = include_x12(&request, &query)?;
-    let inquiry = parse_body(body, today())?;
+    let inquiry = parse_body(&mut serde_json::Deserializer::from_str(body.get()), today())?;
+    drop(body);
 
     let span = tracing::info_span!(
         "check",
@@ -191,9 +195,9 @@ async fn run_check(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// The JSON body into a validated inquiry, every field error at once.
-pub fn parse_body(
-    body: serde_json::Value,
+/// The JSON body (a value, or its text) into a validated inquiry, every field error at once.
+pub fn parse_body<'de>(
+    body: impl serde::Deserializer<'de>,
     today: chrono::NaiveDate,
 ) -> Result<payer_core::EligibilityRequest, ApiError> {
     let dto = EligibilityRequestDto::from_json(body).map_err(|error| {
