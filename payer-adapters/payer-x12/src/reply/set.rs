@@ -3,8 +3,6 @@
 //! The set is read ahead once, into a buffer of tagged segments, when the reader is made: the decoders then walk
 //! the buffer, and can ask what is still to come ([`SetReader::benefits_ahead`], to size the benefit list of a
 //! subscriber exactly instead of growing and copying it).
-use std::iter::Peekable;
-
 use payer_core::Warning;
 
 use super::{warning, Tag};
@@ -17,6 +15,8 @@ pub(crate) struct SetReader<'a> {
     body: Vec<(Tag, Segment<'a>)>,
     /// The next segment of `body` to hand out.
     next: usize,
+    /// The envelope segment (ISA, GS, ST, GE, IEA) that ended a set without an SE, for the interchange walk.
+    interrupted_by: Option<Segment<'a>>,
     /// Warnings about the set's envelope, handed over to `warnings` once the set has been read.
     trailer_warnings: Vec<Warning>,
     /// Envelope warnings about this transaction set (SE count and control number, missing SE).
@@ -26,17 +26,21 @@ pub(crate) struct SetReader<'a> {
 impl<'a> SetReader<'a> {
     /// Reads the set that `st` opens from `segs`, up to and including its SE (or up to the next envelope
     /// segment, or the end of the input, when the SE is missing), into `body` (emptied first: the buffer of
-    /// the previous set, handed back by [`SetReader::into_buffer`], so that a batch of sets allocates once).
+    /// the previous set, handed back by [`SetReader::into_parts`], so that a batch of sets allocates once).
+    ///
+    /// The segments are taken one by one rather than peeked at: a segment copied out of a peeked slot right
+    /// after it was written there stalled the processor on every segment.
     pub(super) fn new(
         st: Segment<'a>,
-        segs: &mut Peekable<Segments<'a>>,
+        segs: &mut Segments<'a>,
         mut body: Vec<(Tag, Segment<'a>)>,
     ) -> Self {
         body.clear();
         let mut trailer_warnings = Vec::new();
         let mut lowercase_warned = false;
+        let mut interrupted_by = None;
         loop {
-            let Some(seg) = segs.peek().copied() else {
+            let Some(seg) = segs.next() else {
                 trailer_warnings.push(warning(
                     "missing-trailer",
                     "the input ends before the SE of this transaction set",
@@ -51,9 +55,9 @@ impl<'a> SetReader<'a> {
                     "the transaction set has no SE",
                     &st,
                 ));
+                interrupted_by = Some(seg);
                 break;
             }
-            segs.next();
             if !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
                 lowercase_warned = true;
                 trailer_warnings.push(warning(
@@ -72,14 +76,15 @@ impl<'a> SetReader<'a> {
             st,
             body,
             next: 0,
+            interrupted_by,
             trailer_warnings,
             warnings: Vec::new(),
         }
     }
 
-    /// The segment buffer, for the next set.
-    pub(super) fn into_buffer(self) -> Vec<(Tag, Segment<'a>)> {
-        self.body
+    /// The segment buffer, for the next set, and the envelope segment that ended the set without an SE.
+    pub(super) fn into_parts(self) -> (Vec<(Tag, Segment<'a>)>, Option<Segment<'a>>) {
+        (self.body, self.interrupted_by)
     }
 
     /// The ST segment that opened the set.
