@@ -93,13 +93,20 @@ impl<'a> SetReader<'a> {
     }
 
     /// The next segment of the set, or `None` at its end (the SE's checks then join [`SetReader::warnings`]).
-    pub(crate) fn next_segment(&mut self) -> Option<(Tag, Segment<'a>)> {
-        let next = self.body.get(self.next).copied();
-        match next {
-            Some(_) => self.next += 1,
-            None => self.warnings.append(&mut self.trailer_warnings),
+    ///
+    /// Lent rather than copied: a segment copied out to the stack and read back at once stalled the processor
+    /// on every segment (the copy's overlapping moves defeat store-to-load forwarding).
+    pub(crate) fn next_segment(&mut self) -> Option<&(Tag, Segment<'a>)> {
+        match self.body.get(self.next) {
+            Some(next) => {
+                self.next += 1;
+                Some(next)
+            }
+            None => {
+                self.warnings.append(&mut self.trailer_warnings);
+                None
+            }
         }
-        next
     }
 
     /// Skips the rest of the set.
