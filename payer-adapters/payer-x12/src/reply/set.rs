@@ -58,19 +58,22 @@ impl<'a> SetReader<'a> {
                 interrupted_by = Some(seg);
                 break;
             }
-            if !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
-                lowercase_warned = true;
-                trailer_warnings.push(warning(
-                    "lowercase-segment-id",
-                    "segment ids should be uppercase",
-                    &seg,
-                ));
-            }
+            // Warnings take the segment by reference: from a copy (the SE) or from the buffer, so that `seg`
+            // itself stays in registers on its way into the buffer.
+            let lowercase = !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase());
             if tag == Tag::Se {
-                check_se(&st, &seg, body.len() + 2, &mut trailer_warnings);
+                let se = seg;
+                if lowercase {
+                    trailer_warnings.push(lowercase_warning(&se));
+                }
+                check_se(&st, &se, body.len() + 2, &mut trailer_warnings);
                 break;
             }
             body.push((tag, seg));
+            if let (true, Some((_, seg))) = (lowercase, body.last()) {
+                lowercase_warned = true;
+                trailer_warnings.push(lowercase_warning(seg));
+            }
         }
         SetReader {
             st,
@@ -125,6 +128,15 @@ impl<'a> SetReader<'a> {
             .filter(|(tag, _)| *tag == Tag::Eb)
             .count()
     }
+}
+
+/// The one warning of a set about lowercase segment ids, at the first one.
+fn lowercase_warning(seg: &Segment<'_>) -> Warning {
+    warning(
+        "lowercase-segment-id",
+        "segment ids should be uppercase",
+        seg,
+    )
 }
 
 /// Checks SE01 (the set's segment count, ST and SE included) and SE02 (ST02 repeated).
