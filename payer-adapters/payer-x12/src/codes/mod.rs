@@ -37,7 +37,7 @@ mod reference_qualifier;
 mod reject_reason;
 mod relationship;
 mod service_type;
-mod table;
+pub(crate) mod table;
 mod time_period;
 
 pub use coverage_level::{coverage_level_name, is_family_coverage_level};
