@@ -21,7 +21,7 @@ pub(crate) fn decode_999(reader: &mut SetReader<'_>) -> Result<AckOutcome, X12Er
     let mut set_control: Option<String> = None;
     let mut any_set_rejected = false;
     let mut group_rejected = false;
-    while let Some((tag, seg)) = reader.next_segment() {
+    while let Some(&(tag, ref seg)) = reader.next_segment() {
         match tag {
             Tag::Ak2 => {
                 pending.clear();
@@ -87,7 +87,7 @@ pub(crate) fn decode_999(reader: &mut SetReader<'_>) -> Result<AckOutcome, X12Er
                         ));
                         rejected.append(&mut pending);
                     }
-                    _ => return Err(invalid(&seg, 1, "IK501 is not a known acknowledgment code")),
+                    _ => return Err(invalid(seg, 1, "IK501 is not a known acknowledgment code")),
                 }
             }
             Tag::Ak9 => {
@@ -110,7 +110,7 @@ pub(crate) fn decode_999(reader: &mut SetReader<'_>) -> Result<AckOutcome, X12Er
                             ));
                         }
                     }
-                    _ => return Err(invalid(&seg, 1, "AK901 is not a known acknowledgment code")),
+                    _ => return Err(invalid(seg, 1, "AK901 is not a known acknowledgment code")),
                 }
             }
             _ => {}

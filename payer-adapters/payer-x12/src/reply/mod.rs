@@ -4,8 +4,6 @@
 //! numbers, reported as warnings when wrong), each ST..SE is handed to the decoder for its transaction set, and a
 //! TA1 is decoded where it stands. Envelope faults that lose no meaning (wrong SE/GE/IEA counts, mismatched
 //! control numbers, missing trailers, lowercase ids) become [`Warning`]s on every response of the interchange.
-use std::iter::Peekable;
-
 use payer_core::{EligibilityResponse, PayerErrorInfo, Warning};
 
 use crate::ack::{self, AckOutcome};
@@ -98,7 +96,9 @@ pub(crate) fn warning(code: &str, message: impl Into<String>, seg: &Segment<'_>)
 
 /// The interchange walk: envelopes, transaction sets, acknowledgments.
 struct Walk<'a> {
-    segs: Peekable<Segments<'a>>,
+    segs: Segments<'a>,
+    /// A segment read by the last transaction set that belongs to the interchange (it ended a set without SE).
+    pending: Option<Segment<'a>>,
     responses: Vec<EligibilityResponse>,
     rejections: Vec<PayerErrorInfo>,
     acknowledged: bool,
@@ -131,7 +131,8 @@ impl<'a> Walk<'a> {
         // typical reply, and one per doubling for a batch of sets.
         let set_buffer = Vec::with_capacity((tokens.text().len() / 32).min(4096));
         Walk {
-            segs: tokens.segments().peekable(),
+            segs: tokens.segments(),
+            pending: None,
             responses: Vec::new(),
             rejections: Vec::new(),
             acknowledged: false,
@@ -146,7 +147,7 @@ impl<'a> Walk<'a> {
     }
 
     fn run(mut self) -> Result<Reply, X12Error> {
-        while let Some(seg) = self.segs.next() {
+        while let Some(seg) = self.pending.take().or_else(|| self.segs.next()) {
             match Tag::of(seg.id()) {
                 Tag::Isa => self.open_interchange(seg),
                 Tag::Gs => self.open_group(seg),
@@ -316,7 +317,7 @@ impl<'a> Walk<'a> {
         let buffer = std::mem::take(&mut self.set_buffer);
         let mut reader = SetReader::new(st, &mut self.segs, buffer);
         let outcome = self.read_set(set_id, &mut reader);
-        self.set_buffer = reader.into_buffer();
+        (self.set_buffer, self.pending) = reader.into_parts();
         outcome
     }
 

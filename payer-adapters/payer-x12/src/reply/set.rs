@@ -3,8 +3,6 @@
 //! The set is read ahead once, into a buffer of tagged segments, when the reader is made: the decoders then walk
 //! the buffer, and can ask what is still to come ([`SetReader::benefits_ahead`], to size the benefit list of a
 //! subscriber exactly instead of growing and copying it).
-use std::iter::Peekable;
-
 use payer_core::Warning;
 
 use super::{warning, Tag};
@@ -17,6 +15,8 @@ pub(crate) struct SetReader<'a> {
     body: Vec<(Tag, Segment<'a>)>,
     /// The next segment of `body` to hand out.
     next: usize,
+    /// The envelope segment (ISA, GS, ST, GE, IEA) that ended a set without an SE, for the interchange walk.
+    interrupted_by: Option<Segment<'a>>,
     /// Warnings about the set's envelope, handed over to `warnings` once the set has been read.
     trailer_warnings: Vec<Warning>,
     /// Envelope warnings about this transaction set (SE count and control number, missing SE).
@@ -26,17 +26,21 @@ pub(crate) struct SetReader<'a> {
 impl<'a> SetReader<'a> {
     /// Reads the set that `st` opens from `segs`, up to and including its SE (or up to the next envelope
     /// segment, or the end of the input, when the SE is missing), into `body` (emptied first: the buffer of
-    /// the previous set, handed back by [`SetReader::into_buffer`], so that a batch of sets allocates once).
+    /// the previous set, handed back by [`SetReader::into_parts`], so that a batch of sets allocates once).
+    ///
+    /// The segments are taken one by one rather than peeked at: a segment copied out of a peeked slot right
+    /// after it was written there stalled the processor on every segment.
     pub(super) fn new(
         st: Segment<'a>,
-        segs: &mut Peekable<Segments<'a>>,
+        segs: &mut Segments<'a>,
         mut body: Vec<(Tag, Segment<'a>)>,
     ) -> Self {
         body.clear();
         let mut trailer_warnings = Vec::new();
         let mut lowercase_warned = false;
+        let mut interrupted_by = None;
         loop {
-            let Some(seg) = segs.peek().copied() else {
+            let Some(seg) = segs.next() else {
                 trailer_warnings.push(warning(
                     "missing-trailer",
                     "the input ends before the SE of this transaction set",
@@ -51,35 +55,39 @@ impl<'a> SetReader<'a> {
                     "the transaction set has no SE",
                     &st,
                 ));
+                interrupted_by = Some(seg);
                 break;
             }
-            segs.next();
-            if !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase()) {
-                lowercase_warned = true;
-                trailer_warnings.push(warning(
-                    "lowercase-segment-id",
-                    "segment ids should be uppercase",
-                    &seg,
-                ));
-            }
+            // Warnings take the segment by reference: from a copy (the SE) or from the buffer, so that `seg`
+            // itself stays in registers on its way into the buffer.
+            let lowercase = !lowercase_warned && seg.id().bytes().any(|b| b.is_ascii_lowercase());
             if tag == Tag::Se {
-                check_se(&st, &seg, body.len() + 2, &mut trailer_warnings);
+                let se = seg;
+                if lowercase {
+                    trailer_warnings.push(lowercase_warning(&se));
+                }
+                check_se(&st, &se, body.len() + 2, &mut trailer_warnings);
                 break;
             }
             body.push((tag, seg));
+            if let (true, Some((_, seg))) = (lowercase, body.last()) {
+                lowercase_warned = true;
+                trailer_warnings.push(lowercase_warning(seg));
+            }
         }
         SetReader {
             st,
             body,
             next: 0,
+            interrupted_by,
             trailer_warnings,
             warnings: Vec::new(),
         }
     }
 
-    /// The segment buffer, for the next set.
-    pub(super) fn into_buffer(self) -> Vec<(Tag, Segment<'a>)> {
-        self.body
+    /// The segment buffer, for the next set, and the envelope segment that ended the set without an SE.
+    pub(super) fn into_parts(self) -> (Vec<(Tag, Segment<'a>)>, Option<Segment<'a>>) {
+        (self.body, self.interrupted_by)
     }
 
     /// The ST segment that opened the set.
@@ -88,13 +96,20 @@ impl<'a> SetReader<'a> {
     }
 
     /// The next segment of the set, or `None` at its end (the SE's checks then join [`SetReader::warnings`]).
-    pub(crate) fn next_segment(&mut self) -> Option<(Tag, Segment<'a>)> {
-        let next = self.body.get(self.next).copied();
-        match next {
-            Some(_) => self.next += 1,
-            None => self.warnings.append(&mut self.trailer_warnings),
+    ///
+    /// Lent rather than copied: a segment copied out to the stack and read back at once stalled the processor
+    /// on every segment (the copy's overlapping moves defeat store-to-load forwarding).
+    pub(crate) fn next_segment(&mut self) -> Option<&(Tag, Segment<'a>)> {
+        match self.body.get(self.next) {
+            Some(next) => {
+                self.next += 1;
+                Some(next)
+            }
+            None => {
+                self.warnings.append(&mut self.trailer_warnings);
+                None
+            }
         }
-        next
     }
 
     /// Skips the rest of the set.
@@ -113,6 +128,15 @@ impl<'a> SetReader<'a> {
             .filter(|(tag, _)| *tag == Tag::Eb)
             .count()
     }
+}
+
+/// The one warning of a set about lowercase segment ids, at the first one.
+fn lowercase_warning(seg: &Segment<'_>) -> Warning {
+    warning(
+        "lowercase-segment-id",
+        "segment ids should be uppercase",
+        seg,
+    )
 }
 
 /// Checks SE01 (the set's segment count, ST and SE included) and SE02 (ST02 repeated).

@@ -34,8 +34,8 @@ pub(crate) fn decode_transaction(
 ) -> Result<Vec<EligibilityResponse>, X12Error> {
     let st = reader.st();
     let mut txn = Txn::new(st.element(2).unwrap_or_default().to_string());
-    while let Some((tag, seg)) = reader.next_segment() {
-        txn.segment(tag, &seg)?;
+    while let Some(&(tag, ref seg)) = reader.next_segment() {
+        txn.segment(tag, seg)?;
         if tag == Tag::Hl && txn.level == Level::Subscriber {
             // Sized once rather than grown: each growth would copy every benefit so far.
             if let Some(cur) = txn.cur.as_mut() {

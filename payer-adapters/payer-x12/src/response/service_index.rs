@@ -1,7 +1,7 @@
 //! [`ServiceIndex`]: where each service type's entry is in the coverage summary being built.
 //!
 //! A 271 speaks of a dozen or two service types, and consecutive EBs mostly of the same one. Service type codes
-//! are one or two bytes, so each code of up to three bytes is one integer ([`key`]): the last key is checked
+//! are one or two bytes, so each code of up to three bytes is one integer ([`code_key`]): the last key is checked
 //! first, then a small open-addressing table of [`SLOTS`] keys, which costs a multiply and a compare or two. A
 //! reply naming more than [`TABLE_LIMIT`] service types, which only a hostile payer sends, moves the index to a
 //! hash map, so that probing never degrades; codes longer than three bytes (not service types at all) are hashed
@@ -9,6 +9,8 @@
 //!
 //! The index owns its keys: it borrows nothing from the benefits being summarized.
 use std::collections::HashMap;
+
+use crate::codes::table::code_key;
 
 /// Slots of the table (a power of two).
 const SLOTS: usize = 64;
@@ -43,11 +45,11 @@ impl ServiceIndex {
     /// The position of `code`, or the one `add` gives it (called only for a code not seen before).
     #[inline]
     pub(super) fn position(&mut self, code: &str, add: impl FnOnce() -> usize) -> usize {
-        match (key(code), self.last) {
+        match (code_key(code.as_bytes()), self.last) {
+            (0, _) => self.long_code(code, add),
             // The usual case, checked where it is called: the same service type as the last benefit's.
-            (Some(wanted), Some((seen, at))) if seen == wanted => at,
-            (Some(wanted), _) => self.search(wanted, add),
-            (None, _) => self.long_code(code, add),
+            (wanted, Some((seen, at))) if seen == wanted => at,
+            (wanted, _) => self.search(wanted, add),
         }
     }
 
@@ -98,16 +100,6 @@ impl ServiceIndex {
                 .collect();
         }
         at
-    }
-}
-
-/// A code of up to three bytes as one integer (its bytes and its length: equal keys are equal codes).
-fn key(code: &str) -> Option<u32> {
-    match *code.as_bytes() {
-        [a] => Some(u32::from_le_bytes([a, 0, 0, 1])),
-        [a, b] => Some(u32::from_le_bytes([a, b, 0, 2])),
-        [a, b, c] => Some(u32::from_le_bytes([a, b, c, 3])),
-        _ => None,
     }
 }
 

@@ -152,6 +152,7 @@ fn is_space(b: u8) -> bool {
 impl<'a> Iterator for Segments<'a> {
     type Item = Segment<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<Segment<'a>> {
         loop {
             let rest = self.bytes.get(self.offset..)?;
