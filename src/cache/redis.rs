@@ -9,23 +9,15 @@
 //!   fresh; a stale one is a fallback if Redis cannot answer.
 //! - Redis trouble (refused, timeout, a value that does not open) is a miss, never an error: see
 //!   [`crate::fleet::Redis`].
-//! - Writes: at most [`CONCURRENT_WRITES`] at once. When thousands of payer answers arrive together (a burst
-//!   of checks that waited the same payer latency), each would otherwise hold its sealed copy and the
-//!   command's copies of it (about three times the answer) until Redis took it; waiting for a turn, a check
-//!   holds only its answer, which it needs anyway.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use moka::future::Cache;
-use tokio::sync::Semaphore;
 
 use super::{CacheKey, CachedEntry, EligibilityCache, Sealer};
 use crate::config::CacheBound;
 use crate::fleet::Redis;
-
-/// Cache writes sent to Redis at once by one instance (enough to keep its connection busy).
-pub const CONCURRENT_WRITES: usize = 32;
 
 /// The shared cache.
 pub struct RedisCache {
@@ -35,8 +27,6 @@ pub struct RedisCache {
     stale_max_age: Duration,
     /// Values that were found but did not open (unknown key id, failed authentication, old format).
     unreadable: AtomicU64,
-    /// Turns to write, [`CONCURRENT_WRITES`] of them.
-    writes: Semaphore,
 }
 
 // === impl RedisCache ===
@@ -65,7 +55,6 @@ impl RedisCache {
             local,
             stale_max_age,
             unreadable: AtomicU64::new(0),
-            writes: Semaphore::new(CONCURRENT_WRITES),
         }
     }
 
@@ -155,8 +144,6 @@ impl EligibilityCache for RedisCache {
         entry.fresh_for = ttl;
         let keep = ttl.saturating_add(self.stale_max_age);
         let keep_ms = u64::try_from(keep.as_millis()).unwrap_or(u64::MAX).max(1);
-        // The semaphore is never closed; were it, the write would go ahead without a turn.
-        let turn = self.writes.acquire().await.ok();
         if let Some(sealed) = self.sealer.seal(&entry, storage_key.as_bytes()) {
             let _ = self
                 .redis
@@ -170,7 +157,6 @@ impl EligibilityCache for RedisCache {
                 )
                 .await;
         }
-        drop(turn);
         if let Some(local) = &self.local {
             local.insert(key, entry).await;
         }
