@@ -121,7 +121,9 @@ impl Fields {
         write(&mut self.0);
         let length = self.0.len() - length_at - 4;
         let length = u32::try_from(length).unwrap_or(u32::MAX).to_be_bytes();
-        self.0[length_at..length_at + 4].copy_from_slice(&length);
+        if let Some(slot) = self.0.get_mut(length_at..length_at + 4) {
+            slot.copy_from_slice(&length);
+        }
     }
 
     /// A code, trimmed and in ASCII upper case.
