@@ -79,14 +79,15 @@ impl EligibilityCache for InMemoryCache {
         self.entries.get(key).await.map(|stored| stored.entry)
     }
 
-    async fn put(&self, key: CacheKey, mut entry: CachedEntry, ttl: Duration) {
+    async fn put(&self, key: CacheKey, mut entry: CachedEntry, ttl: Duration) -> bool {
         if ttl.is_zero() {
             self.entries.invalidate(&key).await;
-            return;
+            return false;
         }
         entry.fresh_for = ttl;
         let ttl = ttl.saturating_add(self.stale_max_age);
         self.entries.insert(key, Stored { entry, ttl }).await;
+        true
     }
 
     fn kind(&self) -> &'static str {

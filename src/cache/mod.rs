@@ -37,8 +37,10 @@ pub trait EligibilityCache: Send + Sync + 'static {
     async fn get(&self, key: &CacheKey) -> Option<CachedEntry>;
 
     /// Stores `entry` under `key`, fresh for `ttl` (setting `entry.fresh_for`), replacing any entry there. A
-    /// cache that keeps stale entries keeps it `stale_max_age` longer.
-    async fn put(&self, key: CacheKey, entry: CachedEntry, ttl: Duration);
+    /// cache that keeps stale entries keeps it `stale_max_age` longer. Returns whether a later lookup (from
+    /// any instance sharing the cache) will find it: `false` when the store failed or kept nothing (a zero
+    /// `ttl` removes the entry instead).
+    async fn put(&self, key: CacheKey, entry: CachedEntry, ttl: Duration) -> bool;
 
     /// What kind of cache this is (`memory`, `none`, `redis`), for readiness and logs.
     fn kind(&self) -> &'static str;
@@ -101,7 +103,9 @@ impl EligibilityCache for NoCache {
         None
     }
 
-    async fn put(&self, _key: CacheKey, _entry: CachedEntry, _ttl: Duration) {}
+    async fn put(&self, _key: CacheKey, _entry: CachedEntry, _ttl: Duration) -> bool {
+        false
+    }
 
     fn kind(&self) -> &'static str {
         "none"

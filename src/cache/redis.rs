@@ -129,7 +129,7 @@ impl EligibilityCache for RedisCache {
         }
     }
 
-    async fn put(&self, key: CacheKey, mut entry: CachedEntry, ttl: Duration) {
+    async fn put(&self, key: CacheKey, mut entry: CachedEntry, ttl: Duration) -> bool {
         let storage_key = self.storage_key(&key);
         if ttl.is_zero() {
             if let Some(local) = &self.local {
@@ -139,13 +139,13 @@ impl EligibilityCache for RedisCache {
                 .redis
                 .query::<()>("cache delete", redis::cmd("DEL").arg(&storage_key))
                 .await;
-            return;
+            return false;
         }
         entry.fresh_for = ttl;
         let keep = ttl.saturating_add(self.stale_max_age);
         let keep_ms = u64::try_from(keep.as_millis()).unwrap_or(u64::MAX).max(1);
-        if let Some(sealed) = self.sealer.seal(&entry, storage_key.as_bytes()) {
-            let _ = self
+        let stored = match self.sealer.seal(&entry, storage_key.as_bytes()) {
+            Some(sealed) => self
                 .redis
                 .query::<()>(
                     "cache put",
@@ -155,11 +155,14 @@ impl EligibilityCache for RedisCache {
                         .arg("PX")
                         .arg(keep_ms),
                 )
-                .await;
-        }
+                .await
+                .is_ok(),
+            None => false,
+        };
         if let Some(local) = &self.local {
             local.insert(key, entry).await;
         }
+        stored
     }
 
     fn kind(&self) -> &'static str {

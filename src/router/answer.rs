@@ -146,18 +146,21 @@ impl Plan {
                 ))
             })?;
             let answer = Arc::new(answer);
-            if let Some(ttl) = ttl {
-                cache
-                    .put(key, CachedEntry::new(Arc::clone(&answer)), ttl)
-                    .await;
-            }
+            let in_cache = match ttl {
+                Some(ttl) => {
+                    cache
+                        .put(key, CachedEntry::new(Arc::clone(&answer)), ttl)
+                        .await
+                }
+                None => false,
+            };
             Ok(Fetched {
                 answer,
                 exchanges,
                 payer_latency_ms: Some(payer_latency_ms),
                 attempts,
                 cached_age: None,
-                in_cache: ttl.is_some(),
+                in_cache,
             })
         };
         Box::pin(deadline::scope(deadline, lane::scope(priority, work)))
