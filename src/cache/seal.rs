@@ -99,8 +99,20 @@ impl Sealer {
 
     /// Decrypts and decodes a value sealed under `context`, in place: the answer is served from the same
     /// buffer, without a copy.
-    pub fn open(&self, mut sealed: Vec<u8>, context: &[u8]) -> Result<CachedEntry, OpenError> {
-        let [format, id, nonce @ ..] = sealed.get(..HEADER_BYTES).ok_or(OpenError::Format)? else {
+    pub fn open(&self, sealed: Vec<u8>, context: &[u8]) -> Result<CachedEntry, OpenError> {
+        self.open_at(sealed, 0, context)
+    }
+
+    /// [`Sealer::open`] of the value sealed in `sealed[start..]` (what comes before it, a marker of the
+    /// caller's, is kept in the buffer rather than moved out).
+    pub fn open_at(
+        &self,
+        mut sealed: Vec<u8>,
+        start: usize,
+        context: &[u8],
+    ) -> Result<CachedEntry, OpenError> {
+        let header = start..start.checked_add(HEADER_BYTES).ok_or(OpenError::Format)?;
+        let [format, id, nonce @ ..] = sealed.get(header.clone()).ok_or(OpenError::Format)? else {
             return Err(OpenError::Format);
         };
         if *format != FORMAT_V2 {
@@ -114,7 +126,7 @@ impl Sealer {
             .find(|(known, _)| *known == id)
             .map(|(_, cipher)| cipher)
             .ok_or(OpenError::UnknownKey(id))?;
-        let ciphertext = sealed.get_mut(HEADER_BYTES..).ok_or(OpenError::Format)?;
+        let ciphertext = sealed.get_mut(header.end..).ok_or(OpenError::Format)?;
         let opened = cipher
             .open_in_place(
                 Nonce::assume_unique_for_key(nonce),
@@ -123,14 +135,14 @@ impl Sealer {
             )
             .map_err(|_| OpenError::Authentication)?
             .len();
-        sealed.truncate(HEADER_BYTES + opened);
-        let plain = sealed.get(HEADER_BYTES..).unwrap_or_default();
+        sealed.truncate(header.end + opened);
+        let plain = sealed.get(header.end..).unwrap_or_default();
         let [a0, a1, a2, a3, a4, a5, a6, a7, f0, f1, f2, f3, f4, f5, f6, f7, ..] = plain[..] else {
             return Err(OpenError::Decode);
         };
         let stored_at_ms = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
         let fresh_for_ms = u64::from_le_bytes([f0, f1, f2, f3, f4, f5, f6, f7]);
-        let answer = StoredAnswer::from_bytes_at(sealed, HEADER_BYTES + TIMES_BYTES)
+        let answer = StoredAnswer::from_bytes_at(sealed, header.end + TIMES_BYTES)
             .map_err(|_| OpenError::Decode)?;
         Ok(CachedEntry {
             answer: Arc::new(answer),

@@ -153,14 +153,16 @@ impl Leases {
             Ok(value) => value,
             Err(_) => return Seen::Unavailable,
         };
-        let Some(mut sealed) = value else {
+        let Some(sealed) = value else {
             return Seen::Free;
         };
         if !sealed.starts_with(DONE) {
             return Seen::Held;
         }
-        sealed.drain(..DONE.len());
-        match self.sealer.open(sealed, lease_key.as_bytes()) {
+        match self
+            .sealer
+            .open_at(sealed, DONE.len(), lease_key.as_bytes())
+        {
             Ok(entry) => Seen::Done(Box::new(Fetched {
                 answer: entry.answer,
                 exchanges: Vec::new(),

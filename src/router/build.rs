@@ -39,11 +39,21 @@ pub async fn build_observed(
     let fleet = FleetParts::from_settings(settings)?;
     let mut adapters: HashMap<String, Arc<dyn PayerAdapter>> = HashMap::new();
     let mut circuits = HashMap::new();
+    // Every payer whose transport cannot be built is reported, not only the first: an operator fixing a
+    // fleet's secrets sees them all in one start.
+    let mut problems = Vec::new();
     for payer in &settings.payers {
+        let transport = match transport(payer, &metrics) {
+            Ok(transport) => transport,
+            Err(problem) => {
+                problems.push(problem.to_string());
+                continue;
+            }
+        };
         // The whole stack and the reasons for its order: [`super::compose`]. Every attempt (retries and
         // hedges included) passes the breaker and the payer's rate and concurrency limits.
         let lane = compose::lane(payer, settings.batch.per_payer_concurrency);
-        let limited = fleet.limit_in_lane(transport(payer, &metrics)?, payer, Arc::clone(&lane));
+        let limited = fleet.limit_in_lane(transport, payer, Arc::clone(&lane));
         let resilient = compose::resilient(limited, payer, lane, &metrics);
         if let Some(circuit) = resilient.circuit {
             circuits.insert(payer.id.clone(), circuit);
@@ -55,6 +65,9 @@ pub async fn build_observed(
                 Arc::clone(&metrics),
             )),
         );
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{}", problems.join("\n"));
     }
     let key = match &settings.cache.hmac_key {
         Some(key) => key.clone(),

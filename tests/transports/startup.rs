@@ -57,22 +57,28 @@ fn the_gateway_refuses_a_template_whose_secret_is_unset_and_serves_without_templ
         Duration::from_secs(20),
     );
     assert!(!success);
-    // Payers are built in id order: the JSON one comes first.
+    // Every template whose secret is unset is named in the one start, not only the first.
     let json = root().join("config/payers/examples/sandbox-chc-json.toml");
-    assert!(
-        output.contains(&format!(
+    let mime = root().join("config/payers/examples/sandbox-core-mime.toml");
+    for expected in [
+        format!(
             "{}: transport.client_secret_env: environment variable SANDBOX_PAYER_CLIENT_SECRET is not set",
             json.display()
-        )),
-        "{output}"
-    );
+        ),
+        format!(
+            "{}: transport.password_env: environment variable SANDBOX_PAYER_PASSWORD is not set",
+            mime.display()
+        ),
+    ] {
+        assert!(output.contains(&expected), "{expected} in {output}");
+    }
     let (success, output) = run_to_exit(
         &["serve", "--config", &config, "--listen", "127.0.0.1:0"],
         &vars(&[("SANDBOX_PAYER_CLIENT_SECRET", "set")]),
         Duration::from_secs(20),
     );
     assert!(!success);
-    let mime = root().join("config/payers/examples/sandbox-core-mime.toml");
+    assert!(!output.contains("SANDBOX_PAYER_CLIENT_SECRET"), "{output}");
     assert!(
         output.contains(&format!(
             "{}: transport.password_env: environment variable SANDBOX_PAYER_PASSWORD is not set",

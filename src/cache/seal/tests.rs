@@ -27,6 +27,20 @@ fn key(id: u8, byte: u8) -> EncryptionKey {
 }
 
 #[test]
+fn a_value_sealed_after_a_marker_opens_in_place() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let original = entry();
+    let mut marked = b"done:".to_vec();
+    marked.extend_from_slice(&sealer.seal(&original, b"lease").unwrap());
+    let opened = sealer.open_at(marked.clone(), 5, b"lease").unwrap();
+    assert_eq!(opened.answer, original.answer);
+    // The marker is not part of the sealed value: opened from the wrong place, it does not open.
+    assert!(sealer.open_at(marked.clone(), 4, b"lease").is_err());
+    assert!(sealer.open_at(marked.clone(), 0, b"lease").is_err());
+    assert!(sealer.open_at(marked, usize::MAX, b"lease").is_err());
+}
+
+#[test]
 fn round_trip_keeps_the_answer_its_age_and_its_lifetime() {
     let sealer = Sealer::new(&[key(1, 7)]).unwrap();
     let original = entry();
