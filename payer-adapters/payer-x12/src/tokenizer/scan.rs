@@ -75,6 +75,47 @@ impl<'a> Positions<'a> {
     }
 }
 
+/// Calls `visit` with each position of `needle` in `haystack`, in order, until it returns `false`: the
+/// [`Positions`] of a whole value in one loop over its words, for a caller that takes them all.
+#[inline(always)]
+pub(crate) fn each_position(haystack: &[u8], needle: u8, mut visit: impl FnMut(usize) -> bool) {
+    let mut word = |base: usize, mut mask: u64| {
+        while mask != 0 {
+            if !visit(base + (mask.trailing_zeros() / 8) as usize) {
+                return false;
+            }
+            mask &= mask - 1;
+        }
+        true
+    };
+    let (words, tail) = haystack.as_chunks::<8>();
+    let mut base = 0;
+    for chunk in words {
+        if !word(base, matches(u64::from_le_bytes(*chunk), needle)) {
+            return;
+        }
+        base += 8;
+    }
+    if tail.is_empty() {
+        return;
+    }
+    let mask = match haystack.last_chunk::<8>() {
+        // The last eight bytes end where the tail does: shifted down past the bytes before the tail, their
+        // matches are the tail's.
+        Some(last) => matches(u64::from_le_bytes(*last), needle) >> (8 * (8 - tail.len())),
+        // A haystack shorter than a word: padded with bytes that never match.
+        None => {
+            let mut padded = [!needle; 8];
+            padded
+                .iter_mut()
+                .zip(tail)
+                .for_each(|(slot, byte)| *slot = *byte);
+            matches(u64::from_le_bytes(padded), needle)
+        }
+    };
+    word(base, mask);
+}
+
 impl Iterator for Positions<'_> {
     type Item = usize;
 
@@ -97,7 +138,7 @@ impl Iterator for Positions<'_> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Positions;
+    use super::{each_position, Positions};
 
     #[test]
     fn finds_every_position_in_words_and_tails() {
@@ -117,7 +158,13 @@ mod tests {
         #[test]
         fn agrees_with_a_byte_loop(hay in proptest::collection::vec(any::<u8>(), 0..64), needle: u8) {
             let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == needle).collect();
-            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected);
+            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected.clone());
+            let mut each = Vec::new();
+            each_position(&hay, needle, |at| {
+                each.push(at);
+                true
+            });
+            prop_assert_eq!(each, expected);
         }
     }
 }
