@@ -39,38 +39,35 @@ impl<'a> Positions<'a> {
             base: 0,
             mask: 0,
         };
-        positions.mask = positions.word_matches(0);
+        positions.mask = word_matches(haystack, needle, 0);
         positions
     }
+}
 
-    /// The matches in the eight bytes from `at` (fewer at the end: none past the haystack).
-    #[inline]
-    fn word_matches(&self, at: usize) -> u64 {
-        let haystack = self.haystack;
-        if let Some(chunk) = haystack.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-            return matches(u64::from_le_bytes(*chunk), self.needle);
-        }
-        let tail = haystack.len().saturating_sub(at);
-        let last = haystack
-            .len()
-            .checked_sub(8)
-            .and_then(|from| haystack.get(from..));
-        match last.and_then(<[u8]>::first_chunk::<8>) {
-            // The haystack's last eight bytes end where the tail does: shifting its matches down by the bytes
-            // before the tail leaves the tail's, in place, and none past the end.
-            Some(chunk) if tail > 0 => {
-                matches(u64::from_le_bytes(*chunk), self.needle) >> (8 * (8 - tail))
-            }
-            Some(_) => 0,
-            // A haystack shorter than a word: padded with bytes that never match.
-            None => {
-                let mut padded = [!self.needle; 8];
-                padded
-                    .iter_mut()
-                    .zip(haystack.get(at..).unwrap_or_default())
-                    .for_each(|(slot, byte)| *slot = *byte);
-                matches(u64::from_le_bytes(padded), self.needle)
-            }
+/// The matches of `needle` in the eight bytes of `haystack` from `at` (fewer at the end: none past it).
+#[inline]
+fn word_matches(haystack: &[u8], needle: u8, at: usize) -> u64 {
+    if let Some(chunk) = haystack.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        return matches(u64::from_le_bytes(*chunk), needle);
+    }
+    let tail = haystack.len().saturating_sub(at);
+    let last = haystack
+        .len()
+        .checked_sub(8)
+        .and_then(|from| haystack.get(from..));
+    match last.and_then(<[u8]>::first_chunk::<8>) {
+        // The haystack's last eight bytes end where the tail does: shifting its matches down by the bytes
+        // before the tail leaves the tail's, in place, and none past the end.
+        Some(chunk) if tail > 0 => matches(u64::from_le_bytes(*chunk), needle) >> (8 * (8 - tail)),
+        Some(_) => 0,
+        // A haystack shorter than a word: padded with bytes that never match.
+        None => {
+            let mut padded = [!needle; 8];
+            padded
+                .iter_mut()
+                .zip(haystack.get(at..).unwrap_or_default())
+                .for_each(|(slot, byte)| *slot = *byte);
+            matches(u64::from_le_bytes(padded), needle)
         }
     }
 }
@@ -96,24 +93,9 @@ pub(crate) fn each_position(haystack: &[u8], needle: u8, mut visit: impl FnMut(u
         }
         base += 8;
     }
-    if tail.is_empty() {
-        return;
+    if !tail.is_empty() {
+        word(base, word_matches(haystack, needle, base));
     }
-    let mask = match haystack.last_chunk::<8>() {
-        // The last eight bytes end where the tail does: shifted down past the bytes before the tail, their
-        // matches are the tail's.
-        Some(last) => matches(u64::from_le_bytes(*last), needle) >> (8 * (8 - tail.len())),
-        // A haystack shorter than a word: padded with bytes that never match.
-        None => {
-            let mut padded = [!needle; 8];
-            padded
-                .iter_mut()
-                .zip(tail)
-                .for_each(|(slot, byte)| *slot = *byte);
-            matches(u64::from_le_bytes(padded), needle)
-        }
-    };
-    word(base, mask);
 }
 
 impl Iterator for Positions<'_> {
@@ -126,7 +108,7 @@ impl Iterator for Positions<'_> {
             if self.base >= self.haystack.len() {
                 return None;
             }
-            self.mask = self.word_matches(self.base);
+            self.mask = word_matches(self.haystack, self.needle, self.base);
         }
         let at = self.base + (self.mask.trailing_zeros() / 8) as usize;
         self.mask &= self.mask - 1;
