@@ -39,39 +39,62 @@ impl<'a> Positions<'a> {
             base: 0,
             mask: 0,
         };
-        positions.mask = positions.word_matches(0);
+        positions.mask = word_matches(haystack, needle, 0);
         positions
     }
+}
 
-    /// The matches in the eight bytes from `at` (fewer at the end: none past the haystack).
-    #[inline]
-    fn word_matches(&self, at: usize) -> u64 {
-        let haystack = self.haystack;
-        if let Some(chunk) = haystack.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-            return matches(u64::from_le_bytes(*chunk), self.needle);
+/// The matches of `needle` in the eight bytes of `haystack` from `at` (fewer at the end: none past it).
+#[inline]
+fn word_matches(haystack: &[u8], needle: u8, at: usize) -> u64 {
+    if let Some(chunk) = haystack.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        return matches(u64::from_le_bytes(*chunk), needle);
+    }
+    let tail = haystack.len().saturating_sub(at);
+    let last = haystack
+        .len()
+        .checked_sub(8)
+        .and_then(|from| haystack.get(from..));
+    match last.and_then(<[u8]>::first_chunk::<8>) {
+        // The haystack's last eight bytes end where the tail does: shifting its matches down by the bytes
+        // before the tail leaves the tail's, in place, and none past the end.
+        Some(chunk) if tail > 0 => matches(u64::from_le_bytes(*chunk), needle) >> (8 * (8 - tail)),
+        Some(_) => 0,
+        // A haystack shorter than a word: padded with bytes that never match.
+        None => {
+            let mut padded = [!needle; 8];
+            padded
+                .iter_mut()
+                .zip(haystack.get(at..).unwrap_or_default())
+                .for_each(|(slot, byte)| *slot = *byte);
+            matches(u64::from_le_bytes(padded), needle)
         }
-        let tail = haystack.len().saturating_sub(at);
-        let last = haystack
-            .len()
-            .checked_sub(8)
-            .and_then(|from| haystack.get(from..));
-        match last.and_then(<[u8]>::first_chunk::<8>) {
-            // The haystack's last eight bytes end where the tail does: shifting its matches down by the bytes
-            // before the tail leaves the tail's, in place, and none past the end.
-            Some(chunk) if tail > 0 => {
-                matches(u64::from_le_bytes(*chunk), self.needle) >> (8 * (8 - tail))
+    }
+}
+
+/// Calls `visit` with each position of `needle` in `haystack`, in order, until it returns `false`: the
+/// [`Positions`] of a whole value in one loop over its words, for a caller that takes them all.
+#[inline(always)]
+pub(crate) fn each_position(haystack: &[u8], needle: u8, mut visit: impl FnMut(usize) -> bool) {
+    let mut word = |base: usize, mut mask: u64| {
+        while mask != 0 {
+            if !visit(base + (mask.trailing_zeros() / 8) as usize) {
+                return false;
             }
-            Some(_) => 0,
-            // A haystack shorter than a word: padded with bytes that never match.
-            None => {
-                let mut padded = [!self.needle; 8];
-                padded
-                    .iter_mut()
-                    .zip(haystack.get(at..).unwrap_or_default())
-                    .for_each(|(slot, byte)| *slot = *byte);
-                matches(u64::from_le_bytes(padded), self.needle)
-            }
+            mask &= mask - 1;
         }
+        true
+    };
+    let (words, tail) = haystack.as_chunks::<8>();
+    let mut base = 0;
+    for chunk in words {
+        if !word(base, matches(u64::from_le_bytes(*chunk), needle)) {
+            return;
+        }
+        base += 8;
+    }
+    if !tail.is_empty() {
+        word(base, word_matches(haystack, needle, base));
     }
 }
 
@@ -85,7 +108,7 @@ impl Iterator for Positions<'_> {
             if self.base >= self.haystack.len() {
                 return None;
             }
-            self.mask = self.word_matches(self.base);
+            self.mask = word_matches(self.haystack, self.needle, self.base);
         }
         let at = self.base + (self.mask.trailing_zeros() / 8) as usize;
         self.mask &= self.mask - 1;
@@ -97,7 +120,7 @@ impl Iterator for Positions<'_> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::Positions;
+    use super::{each_position, Positions};
 
     #[test]
     fn finds_every_position_in_words_and_tails() {
@@ -117,7 +140,13 @@ mod tests {
         #[test]
         fn agrees_with_a_byte_loop(hay in proptest::collection::vec(any::<u8>(), 0..64), needle: u8) {
             let expected: Vec<usize> = (0..hay.len()).filter(|&i| hay[i] == needle).collect();
-            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected);
+            prop_assert_eq!(Positions::new(&hay, needle).collect::<Vec<_>>(), expected.clone());
+            let mut each = Vec::new();
+            each_position(&hay, needle, |at| {
+                each.push(at);
+                true
+            });
+            prop_assert_eq!(each, expected);
         }
     }
 }

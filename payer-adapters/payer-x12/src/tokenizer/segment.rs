@@ -6,7 +6,7 @@
 //! [`Segment::fields`] finds the first `N` in one pass. Element numbers are 1-based as in the implementation guides (`EB03` is
 //! `element(3)`). Values are trimmed of surrounding spaces; [`Segment::raw_element`] gives them as sent.
 use super::isa::Delimiters;
-use super::scan::Positions;
+use super::scan::{each_position, Positions};
 
 /// One segment of an interchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,17 +101,27 @@ impl<'a> Segment<'a> {
         let Some(data) = self.data else {
             return out;
         };
-        let mut ends = Positions::new(data.as_bytes(), self.delimiters.element);
-        let mut start = 0;
-        for slot in &mut out {
-            let end = ends.next();
-            // The separator is ASCII, so both ends fall on character boundaries.
-            let value = data.get(start..end.unwrap_or(data.len())).unwrap_or("");
-            *slot = if TRIM { trim_spaces(value) } else { value };
-            match end {
-                Some(at) => start = at + 1,
-                None => break,
+        let part = |value: Option<&'a str>| {
+            let value = value.unwrap_or("");
+            if TRIM {
+                trim_spaces(value)
+            } else {
+                value
             }
+        };
+        let mut slots = out.iter_mut();
+        let mut start = 0;
+        // The separator is ASCII, so both ends of every part fall on character boundaries.
+        each_position(data.as_bytes(), self.delimiters.element, |at| {
+            let Some(slot) = slots.next() else {
+                return false;
+            };
+            *slot = part(data.get(start..at));
+            start = at + 1;
+            true
+        });
+        if let Some(slot) = slots.next() {
+            *slot = part(data.get(start..));
         }
         out
     }
