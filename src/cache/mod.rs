@@ -45,6 +45,12 @@ pub trait EligibilityCache: Send + Sync + 'static {
     /// What kind of cache this is (`memory`, `none`, `redis`), for readiness and logs.
     fn kind(&self) -> &'static str;
 
+    /// Operations that failed since start: a lookup or store the backing store did not answer, a value that
+    /// did not open (`eligibility_cache_errors_total`). Always 0 in process.
+    fn error_count(&self) -> u64 {
+        0
+    }
+
     /// Whether the cache's backing store currently answers (`false` while Redis is unreachable: lookups miss
     /// and stores are dropped until it is back). Always `true` in process.
     fn is_healthy(&self) -> bool {

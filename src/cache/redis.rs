@@ -27,6 +27,8 @@ pub struct RedisCache {
     stale_max_age: Duration,
     /// Values that were found but did not open (unknown key id, failed authentication, old format).
     unreadable: AtomicU64,
+    /// Lookups and stores Redis did not answer (refused, timed out, known to be down).
+    unanswered: AtomicU64,
 }
 
 // === impl RedisCache ===
@@ -55,6 +57,7 @@ impl RedisCache {
             local,
             stale_max_age,
             unreadable: AtomicU64::new(0),
+            unanswered: AtomicU64::new(0),
         }
     }
 
@@ -79,7 +82,9 @@ impl RedisCache {
             .redis
             .query("cache get", redis::cmd("GET").arg(&storage_key))
             .await
-            .map_err(|_| ())?;
+            .map_err(|_| {
+                self.unanswered.fetch_add(1, Ordering::Relaxed);
+            })?;
         let Some(sealed) = found else {
             return Ok(None);
         };
@@ -159,6 +164,9 @@ impl EligibilityCache for RedisCache {
                 .is_ok(),
             None => false,
         };
+        if !stored {
+            self.unanswered.fetch_add(1, Ordering::Relaxed);
+        }
         if let Some(local) = &self.local {
             local.insert(key, entry).await;
         }
@@ -167,6 +175,10 @@ impl EligibilityCache for RedisCache {
 
     fn kind(&self) -> &'static str {
         "redis"
+    }
+
+    fn error_count(&self) -> u64 {
+        self.unanswered.load(Ordering::Relaxed) + self.unreadable.load(Ordering::Relaxed)
     }
 
     fn is_healthy(&self) -> bool {

@@ -22,6 +22,7 @@ use prometheus::{
     Registry, TextEncoder,
 };
 
+mod caught_up;
 pub mod events;
 mod outcome;
 
@@ -94,7 +95,7 @@ pub struct Metrics {
     /// `eligibility_batch_checks_total{outcome}`: checks of batches finished; `outcome` is a
     /// [`CheckOutcome`].
     pub batch_checks: IntCounterVec,
-    /// `eligibility_redis_up`: 1 while Redis answers, 0 while it does not (absent without Redis).
+    /// `eligibility_redis_up`: 1 while Redis answers, 0 while it does not or none is configured.
     pub redis_up: IntGauge,
     /// `eligibility_redis_errors_total`: Redis operations that failed or timed out.
     pub redis_errors: IntCounter,
@@ -107,6 +108,8 @@ pub struct Metrics {
     /// `eligibility_audit_queue_full_total`: records that had to wait because the audit writer was behind
     /// (backpressure: the check waited, nothing was dropped).
     pub audit_queue_full: IntCounter,
+    /// Held while [`Metrics::catch_up`] runs ([`caught_up`]); shared by clones, like the series.
+    catch_up_turn: Arc<std::sync::Mutex<()>>,
 }
 
 // === impl Metrics ===
@@ -238,6 +241,7 @@ impl Metrics {
                 "eligibility_audit_queue_full_total",
                 "Audit records that waited because the audit writer was behind.",
             )?,
+            catch_up_turn: Arc::new(std::sync::Mutex::new(())),
         };
         // Series with fixed label values start at zero, so they are exported before their first event.
         for outcome in ["unauthorized", "quota"] {

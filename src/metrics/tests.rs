@@ -88,3 +88,25 @@ fn the_grafana_dashboard_queries_only_series_that_exist() {
     }
     assert!(queried > 20);
 }
+
+#[test]
+fn counts_kept_elsewhere_are_caught_up_once_and_never_go_down() {
+    let registry = Registry::new();
+    let metrics = Metrics::register(&registry).unwrap();
+    metrics.catch_up(None, 3);
+    metrics.catch_up(None, 3);
+    assert_eq!(
+        metrics.cache_errors.get(),
+        3,
+        "the same total is added once"
+    );
+    metrics.catch_up(None, 5);
+    metrics.catch_up(None, 1);
+    assert_eq!(
+        metrics.cache_errors.get(),
+        5,
+        "a counter follows the total up, never down"
+    );
+    let (text, _) = render(&registry).unwrap();
+    assert!(text.contains("eligibility_cache_errors_total 5"), "{text}");
+}

@@ -248,6 +248,11 @@ impl Router {
         self.cache.is_healthy()
     }
 
+    /// The cache's failed operations since start ([`EligibilityCache::error_count`]).
+    pub fn cache_error_count(&self) -> u64 {
+        self.cache.error_count()
+    }
+
     /// The payer registry.
     pub fn registry(&self) -> &PayerRegistry {
         &self.registry

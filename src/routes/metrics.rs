@@ -17,6 +17,9 @@ use crate::startup::AppState;
     )
 )]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .metrics
+        .catch_up(state.router.redis(), state.router.cache_error_count());
     let (text, content_type) = crate::metrics::render(&state.registry).map_err(|error| {
         ApiError::Unexpected(anyhow::anyhow!("could not render the metrics: {error}"))
     })?;

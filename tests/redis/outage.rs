@@ -1,5 +1,5 @@
 //! Redis killed mid-load and restarted: no check fails because of it, readiness goes `degraded` and back,
-//! and the shared cache works again.
+//! `/metrics` shows Redis down and back with the failed operations counted, and the shared cache works again.
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,6 +24,24 @@ async fn wait_for_redis_status(
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// `GET /metrics` of `gateway`.
+async fn metrics_text(gateway: &Gateway, client: &reqwest::Client) -> String {
+    let response = client
+        .get(format!("{}/metrics", gateway.address()))
+        .send()
+        .await
+        .unwrap();
+    response.text().await.unwrap()
+}
+
+/// The value of the unlabelled series `name` in a metrics text (0 when absent).
+fn counted(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -69,12 +87,23 @@ async fn redis_killed_mid_load_and_restarted() {
     redis.kill();
     let noticed = wait_for_redis_status(&a, &client, "degraded").await;
     assert!(noticed < Duration::from_secs(3), "{noticed:?}");
+    let down = metrics_text(&a, &client).await;
+    assert!(down.contains("\neligibility_redis_up 0\n"), "{down}");
     let readiness = b.readiness(&client).await;
     assert_eq!(readiness["status"], "degraded", "{readiness}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     redis.restart();
     wait_for_redis_status(&a, &client, "up").await;
     wait_for_redis_status(&b, &client, "up").await;
+    // The metrics tell the same story: Redis up again, and the operations that failed meanwhile counted.
+    let up = metrics_text(&a, &client).await;
+    assert!(up.contains("\neligibility_redis_up 1\n"), "{up}");
+    for counter in [
+        "eligibility_redis_errors_total",
+        "eligibility_cache_errors_total",
+    ] {
+        assert!(counted(&up, counter) > 0.0, "{counter} in {up}");
+    }
     tokio::time::sleep(Duration::from_millis(1000)).await;
     running.store(false, Ordering::Relaxed);
     let statuses = load.await.unwrap();
