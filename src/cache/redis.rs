@@ -27,7 +27,8 @@ pub struct RedisCache {
     stale_max_age: Duration,
     /// Values that were found but did not open (unknown key id, failed authentication, old format).
     unreadable: AtomicU64,
-    /// Lookups and stores Redis did not answer (refused, timed out, known to be down).
+    /// Lookups and stores that failed: Redis did not answer (refused, timed out, known to be down), or a
+    /// value could not be sealed.
     unanswered: AtomicU64,
 }
 

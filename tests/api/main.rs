@@ -7,6 +7,8 @@ mod eligibility;
 mod errors;
 mod helpers;
 mod logs;
+#[path = "../shared/metric.rs"]
+mod metric;
 mod observability;
 mod security;
 mod tls;

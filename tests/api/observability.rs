@@ -9,6 +9,7 @@ use payer_sandbox::Scenario;
 use serde_json::{json, Value};
 
 use crate::helpers::{run_to_exit, spawn_app_with, TempDir, NPI};
+use crate::metric::metric;
 
 /// The audit HMAC key of these tests (not the cache's).
 pub const AUDIT_KEY: &str = "9f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -36,14 +37,6 @@ fn outcome_of(status: u16, body: &Value) -> &'static str {
         404 => "unknown_payer",
         other => panic!("unexpected status {other}: {body}"),
     }
-}
-
-/// A metric's value in the text format, for an exact series (`name{labels}`); 0 when absent.
-pub fn metric(text: &str, series: &str) -> f64 {
-    text.lines()
-        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(0.0)
 }
 
 #[tokio::test]

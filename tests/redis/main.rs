@@ -8,5 +8,7 @@ mod cache;
 mod cluster;
 mod flight;
 mod helpers;
+#[path = "../shared/metric.rs"]
+mod metric;
 mod outage;
 mod rate;

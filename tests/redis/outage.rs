@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::helpers::*;
+use crate::metric::metric;
 
 async fn wait_for_redis_status(
     gateway: &Gateway,
@@ -34,14 +35,6 @@ async fn metrics_text(gateway: &Gateway, client: &reqwest::Client) -> String {
         .await
         .unwrap();
     response.text().await.unwrap()
-}
-
-/// The value of the unlabelled series `name` in a metrics text (0 when absent).
-fn counted(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -102,7 +95,7 @@ async fn redis_killed_mid_load_and_restarted() {
         "eligibility_redis_errors_total",
         "eligibility_cache_errors_total",
     ] {
-        assert!(counted(&up, counter) > 0.0, "{counter} in {up}");
+        assert!(metric(&up, counter) > 0.0, "{counter} in {up}");
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
     running.store(false, Ordering::Relaxed);
