@@ -1,5 +1,5 @@
-//! Unit tests of sealing: round trip, no member data in clear, key rotation, and every way a stored value
-//! can fail to open.
+//! Unit tests of sealing: round trip, compression, the previous format, no member data in clear, key
+//! rotation, and every way a stored value can fail to open.
 use std::time::Duration;
 
 use payer_core::{EligibilityResponse, Phi, ResponseMember};
@@ -45,7 +45,7 @@ fn round_trip_keeps_the_answer_its_age_and_its_lifetime() {
     let sealer = Sealer::new(&[key(1, 7)]).unwrap();
     let original = entry();
     let sealed = sealer.seal(&original, b"elig:v1:c:abc").unwrap();
-    assert_eq!(sealed.first(), Some(&2), "format byte");
+    assert_eq!(sealed.first(), Some(&FORMAT_V3), "format byte");
     assert_eq!(sealed.get(1), Some(&1), "key id");
     let opened = sealer.open(sealed.clone(), b"elig:v1:c:abc").unwrap();
     assert_eq!(opened.answer, original.answer);
@@ -122,4 +122,105 @@ fn wrong_key_moved_value_tampering_and_garbage_do_not_open() {
         OpenError::Format
     );
     assert!(Sealer::new(&[]).is_none());
+}
+
+/// A value of `format` whose plaintext is `plain`, sealed under `key` as [`Sealer::seal`] would: what a
+/// previous release wrote, or a well-authenticated plaintext that is not a valid one.
+fn sealed_by_hand(key: &EncryptionKey, format: u8, plain: &[u8], context: &[u8]) -> Vec<u8> {
+    let cipher = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, key.expose()).unwrap());
+    let nonce = [5u8; NONCE_BYTES];
+    let mut sealed = vec![format, key.id];
+    sealed.extend_from_slice(&nonce);
+    sealed.extend_from_slice(plain);
+    let tag = cipher
+        .seal_in_place_separate_tag(
+            Nonce::assume_unique_for_key(nonce),
+            Aad::from(context),
+            &mut sealed[HEADER_BYTES..],
+        )
+        .unwrap();
+    sealed.extend_from_slice(tag.as_ref());
+    sealed
+}
+
+/// The times of a plaintext: stored now, fresh for ten minutes.
+fn times(entry: &CachedEntry) -> Vec<u8> {
+    let mut plain = millis_since_epoch(entry.stored_at).to_le_bytes().to_vec();
+    plain.extend_from_slice(&600_000u64.to_le_bytes());
+    plain
+}
+
+#[test]
+fn a_large_answer_seals_compressed_to_a_fraction_of_its_size() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let response = EligibilityResponse {
+        benefits_information: (0..100)
+            .map(|k| payer_core::BenefitInformation {
+                code: "C".into(),
+                service_type_codes: [if k % 2 == 0 { "30" } else { "98" }].into(),
+                benefit_amount: Some(format!("{k}.00").into()),
+                ..payer_core::BenefitInformation::default()
+            })
+            .collect(),
+        ..EligibilityResponse::default()
+    };
+    let original = CachedEntry::new(stored(response));
+    let answer_bytes = original.answer.as_bytes().len();
+    let sealed = sealer.seal(&original, b"k").unwrap();
+    assert!(
+        sealed.len() * 4 < answer_bytes,
+        "{} sealed bytes for a {answer_bytes}-byte answer",
+        sealed.len()
+    );
+    assert_eq!(sealer.open(sealed, b"k").unwrap().answer, original.answer);
+}
+
+#[test]
+fn a_value_sealed_uncompressed_by_the_previous_release_still_opens() {
+    let original = entry();
+    let mut plain = times(&original);
+    plain.extend_from_slice(original.answer.as_bytes());
+    let sealed = sealed_by_hand(&key(1, 7), FORMAT_V2, &plain, b"k");
+    let opened = Sealer::new(&[key(1, 7)])
+        .unwrap()
+        .open(sealed, b"k")
+        .unwrap();
+    assert_eq!(opened.answer, original.answer);
+    assert_eq!(opened.fresh_for, Duration::from_secs(600));
+}
+
+#[test]
+fn an_authenticated_value_whose_block_or_length_is_wrong_does_not_open() {
+    let sealer = Sealer::new(&[key(1, 7)]).unwrap();
+    let original = entry();
+    let answer = original.answer.as_bytes();
+    let block = lz4_flex::block::compress(answer);
+    let length = u32::try_from(answer.len()).unwrap();
+    let with = |length: u32, block: &[u8]| {
+        let mut plain = times(&original);
+        plain.extend_from_slice(&length.to_le_bytes());
+        plain.extend_from_slice(block);
+        sealed_by_hand(&key(1, 7), FORMAT_V3, &plain, b"k")
+    };
+    assert_eq!(
+        sealer.open(with(length, &block), b"k").unwrap().answer,
+        original.answer,
+        "the hand-sealed value is a good one"
+    );
+    for (what, value) in [
+        ("one byte longer than the block", with(length + 1, &block)),
+        ("one byte shorter than the block", with(length - 1, &block)),
+        ("longer than any answer", with(u32::MAX, &block)),
+        ("not a block", with(length, &[0xff; 40])),
+        (
+            "no length",
+            sealed_by_hand(&key(1, 7), FORMAT_V3, &times(&original)[..], b"k"),
+        ),
+    ] {
+        assert_eq!(
+            sealer.open(value, b"k").unwrap_err(),
+            OpenError::Decode,
+            "{what}"
+        );
+    }
 }
