@@ -185,11 +185,7 @@ impl Redis {
                 Ok(value)
             }
             Ok(Err(error)) => {
-                let broken = error.is_io_error()
-                    || error.is_connection_refusal()
-                    || error.is_connection_dropped();
-                self.inner
-                    .failed(what, &format!("{:?}", error.kind()), broken);
+                self.inner.failed_with(what, &error);
                 Err(Unavailable)
             }
             Err(_) => {
@@ -219,6 +215,14 @@ impl Inner {
             .map_err(|_| Unavailable)
     }
 
+    /// Counts a failed command: a broken connection (refused, dropped) marks Redis unhealthy at once, any
+    /// other error counts toward [`TRIP_AFTER_TIMEOUTS`].
+    fn failed_with(&self, what: &'static str, error: &redis::RedisError) {
+        let broken =
+            error.is_io_error() || error.is_connection_refusal() || error.is_connection_dropped();
+        self.failed(what, &format!("{:?}", error.kind()), broken);
+    }
+
     /// Counts a failure; marks Redis unhealthy if the connection is `broken` or too many failed in a row.
     fn failed(&self, what: &'static str, reason: &str, broken: bool) {
         self.errors.fetch_add(1, Ordering::Relaxed);
@@ -242,18 +246,25 @@ impl Inner {
         }
     }
 
-    /// One probe: `PING`, and every few probes the heartbeat. Returns whether Redis answered.
+    /// One probe: `PING`, and every few probes the heartbeat. Returns whether Redis answered; a failure is
+    /// counted as an operation's would be, so one slow `PING` (a loaded host, a cluster's first slot map)
+    /// does not switch the instance to local mode, but a refused connection does.
     async fn probe(&self, round: u32) -> bool {
         let Ok(mut conn) = self.current() else {
+            self.failed("probe", "connection unavailable", true);
             return false;
         };
         let ping = redis::cmd("PING");
-        let answered = matches!(
-            tokio::time::timeout(self.timeout, ping.query_async::<String>(&mut conn)).await,
-            Ok(Ok(_))
-        );
-        if !answered {
-            return false;
+        match tokio::time::timeout(self.timeout, ping.query_async::<String>(&mut conn)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => {
+                self.failed_with("probe", &error);
+                return false;
+            }
+            Err(_) => {
+                self.failed("probe", "timed out", false);
+                return false;
+            }
         }
         if !self.scripts_loaded.load(Ordering::Relaxed) {
             let scripts: Vec<&'static Script> = self
@@ -330,7 +341,6 @@ async fn probe(inner: Weak<Inner>) {
             }
         } else {
             failures = failures.saturating_add(1);
-            inner.failed("probe", "no answer to PING", true);
             if failures.is_multiple_of(REBUILD_AFTER_FAILURES) {
                 inner.rebuild();
             }
