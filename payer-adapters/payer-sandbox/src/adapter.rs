@@ -16,7 +16,7 @@ use payer_x12::inquiry::encode_270_with_payer_name;
 use payer_x12::{decode, Reply, X12Error, X12ErrorKind};
 
 use crate::config::SandboxConfig;
-use crate::payer::{next_control, AnswerBody, CallCounts, SandboxPayer};
+use crate::payer::{next_control, random_control_seed, AnswerBody, CallCounts, SandboxPayer};
 
 /// ISA06/GS02 of the 270s the gateway sends.
 pub const GATEWAY_SENDER_ID: &str = "ELIGGATEWAY";
@@ -39,7 +39,7 @@ impl SandboxAdapter {
         SandboxAdapter {
             payer: SandboxPayer::new(payer_id.clone(), config),
             payer_id,
-            next_control: AtomicU32::new(rand::random_range(1..=899_999_999)),
+            next_control: AtomicU32::new(random_control_seed()),
         }
     }
 

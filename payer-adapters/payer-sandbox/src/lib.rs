@@ -7,6 +7,7 @@
 //! - `benefits`: the EB loops of the scenarios that find an enrolled member.
 //! - `build`: the normalized answer of each scenario, built from the inquiry.
 //! - [`payer`]: [`SandboxPayer`], the payer side: 270 bytes in, 271 or 999 bytes (and a delay) out.
+//! - `inquiry_envelope`: what the payer reads from a 270's envelope to address its answer.
 //! - [`pending`]: [`Pending`], a 270 read whose answer is written after the wait.
 //! - [`adapter`]: [`SandboxAdapter`], the gateway side: a `PayerAdapter` that encodes the 270, waits the
 //!   payer's latency and decodes its answer with the codec.
@@ -21,6 +22,7 @@ pub mod adapter;
 mod benefits;
 mod build;
 pub mod config;
+mod inquiry_envelope;
 pub mod payer;
 pub mod pending;
 pub mod plan;

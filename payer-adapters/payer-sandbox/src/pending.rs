@@ -6,7 +6,8 @@ use std::time::Duration;
 use payer_core::EligibilityRequest;
 use payer_x12::X12Error;
 
-use crate::payer::{corrupt, AnswerBody, InquiryEnvelope, PayerAnswer, SandboxPayer};
+use crate::inquiry_envelope::InquiryEnvelope;
+use crate::payer::{corrupt, AnswerBody, PayerAnswer, SandboxPayer};
 use crate::scenario::Scenario;
 
 /// One inquiry the payer is "working on".
