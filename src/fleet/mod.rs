@@ -355,3 +355,6 @@ pub(crate) fn now_millis() -> u64 {
         .map(|since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests;
