@@ -43,12 +43,13 @@ pub enum AdapterError {
         /// The HTTP status code.
         status: u16,
     },
-    /// The transport envelope (CAQH CORE `ErrorCode`, SOAP fault, OAuth error) reported a failure.
-    #[error("the payer's envelope reported {code}: {message}")]
+    /// The transport envelope (CAQH CORE `ErrorCode`, SOAP fault, OAuth error) reported a failure. Shown by
+    /// its code only, and only when the code looks like one: the payer's own text may quote the inquiry.
+    #[error("the payer's envelope reported {}", display_code(code))]
     Envelope {
         /// The envelope's error code (`UnAuthorized`, `PayloadTypeIllegal`, `soap:Receiver`, ...).
         code: String,
-        /// The envelope's message.
+        /// The envelope's message: the payer's free text, never displayed (it may quote member data).
         message: String,
         /// Whether the same exchange may succeed later.
         retryable: bool,
@@ -87,6 +88,21 @@ pub enum AdapterError {
         /// When the breaker lets a probe through.
         retry_after: Duration,
     },
+}
+
+/// An envelope's error code as shown: letters, digits and `:._-`, up to 64 characters; anything else (free
+/// text where a code belongs) as `an unrecognized error code`.
+fn display_code(code: &str) -> &str {
+    let is_code = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b':' | b'.' | b'_' | b'-'));
+    if is_code {
+        code
+    } else {
+        "an unrecognized error code"
+    }
 }
 
 impl AdapterError {

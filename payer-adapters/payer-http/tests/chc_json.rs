@@ -178,7 +178,7 @@ async fn error_bodies_map_onto_adapter_errors() {
     match a.check(&common::request()).await.unwrap_err() {
         AdapterError::InvalidRequest { field, message } => {
             assert_eq!(field, "subscriber.dateOfBirth");
-            assert_eq!(message, "is in the future (and 1 more)");
+            assert_eq!(message, "the payer refused this field (and 1 more)");
         }
         other => panic!("{other:?}"),
     }
@@ -224,4 +224,68 @@ async fn error_bodies_map_onto_adapter_errors() {
         a.check(&common::request()).await.unwrap_err(),
         AdapterError::Timeout(_)
     ));
+}
+
+/// A payer's own error text may quote the member; none of it reaches what an adapter error shows (the gateway's
+/// error bodies and logs are made from that), nor a rejection's description.
+#[tokio::test]
+async fn a_payers_error_text_never_shows() {
+    const PHI: [&str; 3] = ["JOHN", "DOE", "19800101"];
+    let quoted = "Subscriber DOE, JOHN born 19800101 not found";
+    let shown = |error: &AdapterError| {
+        let shown = match error {
+            AdapterError::InvalidRequest { field, message } => format!("{error} {field} {message}"),
+            AdapterError::Rejected { errors } => errors
+                .iter()
+                .map(|e| format!("{} {} {}", e.code, e.description, e.location))
+                .collect(),
+            other => other.to_string(),
+        };
+        for phi in PHI {
+            assert!(!shown.contains(phi), "{phi} shows in {shown:?}");
+        }
+        shown
+    };
+    let bodies = [
+        (
+            400,
+            json!({"error": {"code": "invalid_request", "message": quoted,
+            "fields": [{"path": "subscriber.lastName", "message": quoted}]}}),
+        ),
+        (
+            400,
+            json!({"errors": [{"field": "subscriber.lastName", "description": quoted, "code": "73"}]}),
+        ),
+        (
+            400,
+            json!({"errors": [{"field": quoted, "description": quoted, "code": "73"}]}),
+        ),
+        (
+            404,
+            json!({"error": {"code": "not_found", "message": quoted}}),
+        ),
+        (404, json!({"error": {"code": quoted, "message": quoted}})),
+        (
+            422,
+            json!({"errors": [{"code": "73", "description": quoted, "location": quoted}]}),
+        ),
+        (
+            422,
+            json!({"errors": [{"code": "ZZ", "description": quoted, "location": "2100C"}]}),
+        ),
+    ];
+    for (status, body) in bodies {
+        let (_s, a) = answer(ResponseTemplate::new(status).set_body_json(body)).await;
+        let error = a.check(&common::request()).await.unwrap_err();
+        shown(&error);
+        if let AdapterError::Rejected { errors } = &error {
+            // The code table's description, or none for a code it does not know; a location only when it is
+            // a loop id.
+            assert!(matches!(
+                errors[0].description.as_str(),
+                "Invalid/Missing Subscriber/Insured Name" | ""
+            ));
+            assert!(matches!(errors[0].location.as_str(), "2100C" | ""));
+        }
+    }
 }

@@ -111,14 +111,10 @@ fn error_body(status: u16, mut object: Map<String, Value>) -> AdapterError {
         .map(Vec::as_slice)
         .unwrap_or_default();
     if let (400, Some(first)) = (status, fields.first()) {
-        if let Some(path) = text(Some(first), "path") {
-            let mut message = text(Some(first), "message").unwrap_or(message);
-            if fields.len() > 1 {
-                message.push_str(&format!(" (and {} more)", fields.len() - 1));
-            }
+        if let Some(field) = text(Some(first), "path").and_then(field_path) {
             return AdapterError::InvalidRequest {
-                field: path,
-                message,
+                field,
+                message: refused_field_message(fields.len()),
             };
         }
     }
@@ -146,12 +142,10 @@ fn errors_list(status: u16, mut object: Map<String, Value>) -> AdapterError {
         return unusable(status);
     };
     let text = |key: &str| first.get(key).and_then(Value::as_str).map(sanitize_message);
-    if let (400, Some(field)) = (status, text("field")) {
+    if let (400, Some(field)) = (status, text("field").and_then(field_path)) {
         return AdapterError::InvalidRequest {
             field,
-            message: text("description")
-                .or_else(|| text("message"))
-                .unwrap_or_default(),
+            message: refused_field_message(list.len()),
         };
     }
     if status == 422 {
@@ -286,7 +280,28 @@ fn left_out(path: &str) -> Warning {
     }
 }
 
-/// Fills what our error model requires from the AAA code table: `description`, `location`, `retryable`.
+/// The field a payer named as refused, when it is a JSON path (`subscriber.memberId`, `encounter.serviceTypeCodes[0]`)
+/// and not free text.
+fn field_path(path: String) -> Option<String> {
+    let is_path = !path.is_empty()
+        && path.len() <= 100
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'[' | b']'));
+    is_path.then_some(path)
+}
+
+/// What a client is told of a field the payer refused: not the payer's own words, which may quote the value.
+fn refused_field_message(fields: usize) -> String {
+    match fields {
+        0 | 1 => "the payer refused this field".to_owned(),
+        count => format!("the payer refused this field (and {} more)", count - 1),
+    }
+}
+
+/// Fills what our error model requires from the AAA code table: `description` (always the table's, or none
+/// for a code it does not know: a payer's own description may quote the inquiry), `location` (the payer's
+/// when it is a loop or segment id), `retryable`.
 fn patch_error(value: &mut Value) {
     let Value::Object(map) = value else { return };
     let code = map
@@ -295,11 +310,13 @@ fn patch_error(value: &mut Value) {
         .unwrap_or_default()
         .to_owned();
     let reason = reject_reason(&code);
-    if !map.contains_key("description") {
-        let description = reason.map(|r| r.description).unwrap_or_default();
-        map.insert("description".into(), Value::String(description.to_owned()));
-    }
-    if !map.contains_key("location") {
+    let description = reason.map(|r| r.description).unwrap_or_default();
+    map.insert("description".into(), Value::String(description.to_owned()));
+    let location_is_id = map
+        .get("location")
+        .and_then(Value::as_str)
+        .is_some_and(|l| l.len() <= 8 && l.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !location_is_id {
         map.insert("location".into(), Value::String(String::new()));
     }
     if !map.get("retryable").is_some_and(Value::is_boolean) {
