@@ -181,6 +181,26 @@ fn dependent_loops() {
     assert_eq!(r.coverage.plan_begin.unwrap().to_string(), "2024-01-01");
 }
 
+/// A 271 about a dependent that also lists the subscriber's own benefits (an inactive plan, a 5,000
+/// deductible): the summary is the dependent's alone.
+#[test]
+fn a_dependents_summary_leaves_out_the_subscribers_benefits() {
+    let r = one("271/dependent-beside-subscriber.x12");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(
+        r.benefits_information.len(),
+        4,
+        "every EB is kept in the list"
+    );
+    assert_eq!(r.coverage.status, CoverageStatus::Active);
+    assert_eq!(r.coverage.plan_name.as_deref(), Some("ACME GOLD PPO"));
+    let plan = service(&r, "30");
+    assert_eq!(plan.in_network.deductible.individual.total, dollars("500"));
+    assert_eq!(plan.active, Some(true));
+    // planStatus lists every status EB, the subscriber's included, as benefitsInformation does.
+    assert_eq!(r.plan_status.len(), 2);
+}
+
 #[test]
 fn aaa_at_every_level() {
     let r = one("271/aaa-every-level.x12");

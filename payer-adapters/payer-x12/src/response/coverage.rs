@@ -3,6 +3,9 @@
 //! It reads only [`EligibilityResponse`] fields, so any transport's normalized answer (271 or JSON) can be
 //! summarized the same way. The rules, where the 271 leaves room:
 //!
+//! - **Whose benefits**: the dependent's (2110D) when the response carries any, else all of them: a 271
+//!   about a dependent may also list the subscriber's own benefits, which are not the patient's (they stay in
+//!   `benefitsInformation` and `planStatus`, which list every EB).
 //! - **Status**: the EB01 `1`-`8` entries for service type `30` decide (an EB without EB03 is about `30`); when
 //!   none is about `30`, all of them do. Any `1`-`5` is active, else any `6`-`8` inactive. With no such entry,
 //!   a response carrying AAA errors (at any level) is rejected, anything else unknown.
@@ -36,6 +39,8 @@ mod service;
 use service::{new_service, Eb, ServiceBuilder, Slot, Slots};
 
 const HEALTH_PLAN: &str = "30";
+/// The loop of a dependent's benefits.
+const DEPENDENT_BENEFITS: &str = "2110D";
 
 /// Summarizes a normalized response; see the module docs for the rules.
 pub fn summarize(response: &EligibilityResponse) -> Coverage {
@@ -52,8 +57,15 @@ pub(super) fn summarize_with_status(response: &EligibilityResponse) -> (Coverage
         slots: Vec::with_capacity(capacity),
         ..Summary::default()
     };
+    // The patient's benefits only: a response that carries a dependent's (2110D) is about the dependent, and
+    // the subscriber's own (2110C) would mix another person's status and amounts into the answer.
+    let for_dependent = response
+        .benefits_information
+        .iter()
+        .any(|b| b.loop_id == DEPENDENT_BENEFITS);
     for (at, benefit) in response.benefits_information.iter().enumerate() {
-        summary.add(at, benefit);
+        let patients = !for_dependent || benefit.loop_id == DEPENDENT_BENEFITS;
+        summary.add(at, benefit, patients);
     }
     let status = summary
         .status_entries
@@ -112,12 +124,18 @@ impl StatusEntries {
 }
 
 impl Summary {
-    /// Adds the benefit at position `at` of the response's benefit list.
-    fn add(&mut self, at: usize, benefit: &BenefitInformation) {
+    /// Adds the benefit at position `at` of the response's benefit list: to the plan status entries, and to
+    /// the summary when it is the patient's (`patients`).
+    fn add(&mut self, at: usize, benefit: &BenefitInformation, patients: bool) {
         let code = benefit.code.as_str();
         let active = is_active(code);
         if active || is_inactive(code) {
             self.status_entries.push(at);
+        }
+        if !patients {
+            return;
+        }
+        if active || is_inactive(code) {
             self.all.see(at, active);
             if is_about(benefit, HEALTH_PLAN) {
                 self.plan.see(at, active);
