@@ -130,8 +130,9 @@ impl EligibilityCache for RedisCache {
             }
             Ok(None) => None,
             // Redis could not answer: a stale local copy is better than nothing (the router serves it only
-            // if the payer fails too).
-            Err(()) => local,
+            // if the payer fails too), within the age Redis itself would have kept it.
+            Err(()) => local
+                .filter(|entry| entry.age() < entry.fresh_for.saturating_add(self.stale_max_age)),
         }
     }
 
@@ -186,3 +187,6 @@ impl EligibilityCache for RedisCache {
         self.redis.is_healthy()
     }
 }
+
+#[cfg(test)]
+mod tests;
