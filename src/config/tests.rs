@@ -203,7 +203,9 @@ fn payer_file_errors_name_the_file_and_the_key() {
     let dir = TempDir::new("payers");
     dir.write(
         "payers/acme.toml",
-        &format!("{ACME}\n[rate_limit]\nburst = 0\nmax_concurrency = 0\n"),
+        &format!(
+            "{ACME}\n[rate_limit]\nrequests_per_second = 1e-30\nburst = 0\nmax_concurrency = 0\n"
+        ),
     );
     dir.write(
         "payers/beta.toml",
@@ -237,6 +239,13 @@ fn payer_file_errors_name_the_file_and_the_key() {
         "{lines:#?}"
     );
     assert!(
+        lines.contains(&format!(
+            "{}: rate_limit.requests_per_second: must be at least 0.001 (one call in 1,000 s)",
+            path("acme.toml")
+        )),
+        "{lines:#?}"
+    );
+    assert!(
         lines.iter().any(|l| l.starts_with(&format!(
             "{}: colour: unknown field `colour`",
             path("beta.toml")
@@ -256,7 +265,7 @@ fn payer_file_errors_name_the_file_and_the_key() {
         ))),
         "{lines:#?}"
     );
-    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert_eq!(lines.len(), 6, "{lines:#?}");
 }
 
 #[test]

@@ -12,6 +12,8 @@ use super::validated::{CacheTtls, PayerConfig, RateLimit};
 const MAX_PAYER_TIMEOUT_MS: u64 = 600_000;
 /// Most service types in one 270 (EQ01 repeats 99 times in 005010X279A1).
 const MAX_SERVICE_TYPES_PER_INQUIRY: usize = 99;
+/// Smallest `rate_limit.requests_per_second`: one call in 1,000 s.
+const MIN_REQUESTS_PER_SECOND: f64 = 1e-3;
 /// Longest payer id or alias, in characters.
 const MAX_ID_LEN: usize = 64;
 /// Payer ids that would collide with `[payers]` keys in environment variable names.
@@ -61,11 +63,13 @@ pub(super) fn validate_payer(
         MAX_PAYER_TIMEOUT_MS,
     );
     let rate = &file.rate_limit;
-    if !(rate.requests_per_second.is_finite() && rate.requests_per_second > 0.0) {
+    if !(rate.requests_per_second.is_finite()
+        && rate.requests_per_second >= MIN_REQUESTS_PER_SECOND)
+    {
         problems.push(
             &at("rate_limit.requests_per_second"),
             "rate_limit.requests_per_second",
-            "must be above 0",
+            "must be at least 0.001 (one call in 1,000 s)",
         );
     }
     let burst = NonZeroU32::new(rate.burst);

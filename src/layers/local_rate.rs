@@ -85,7 +85,7 @@ impl LocalRate {
     /// Waits for a slot, or fails at once if it would come after `deadline`.
     pub(super) async fn admit(&self, deadline: Option<Instant>) -> Result<(), AdapterError> {
         let (limiter, share) = self.limiter()?;
-        let interval = Duration::from_secs_f64(1.0 / (self.rate * share));
+        let interval = Duration::from_secs_f64(1.0 / per_second(self.rate, share));
         let clock = DefaultClock::default();
         let mut queued: Option<Waiting> = None;
         loop {
@@ -100,7 +100,10 @@ impl LocalRate {
             };
             let expected = wait.saturating_add(interval.saturating_mul(ahead));
             if let Some(deadline) = deadline {
-                if Instant::now() + expected > deadline {
+                if Instant::now()
+                    .checked_add(expected)
+                    .is_none_or(|admitted| admitted > deadline)
+                {
                     return Err(saturated(expected));
                 }
             }
@@ -115,9 +118,15 @@ impl LocalRate {
     }
 }
 
+/// This instance's rate: its share of the payer's, at least one call in 1,000 s (so that its interval is a
+/// valid `Duration` whatever the share).
+fn per_second(rate: f64, share: f64) -> f64 {
+    (rate * share).max(1e-3)
+}
+
 fn limiter(rate: f64, burst: NonZeroU32, share: f64) -> DefaultDirectRateLimiter {
-    let per_second = (rate * share).max(1e-3);
-    let period = Duration::from_secs_f64(1.0 / per_second).max(Duration::from_nanos(1));
+    let period =
+        Duration::from_secs_f64(1.0 / per_second(rate, share)).max(Duration::from_nanos(1));
     let quota = Quota::with_period(period)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
         .allow_burst(scaled_burst(burst, share));
