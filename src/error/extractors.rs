@@ -1,6 +1,6 @@
 //! The body, query and path extractors' errors, turned into [`ApiError`]s so that they keep the API's
 //! error shape: 413 too large, 415 not JSON, 400 not parseable.
-use super::ApiError;
+use super::{ApiError, FieldError};
 
 /// `JsonConfig::error_handler`: body errors in the API's error shape (413, 415, 400).
 pub fn json_error_handler(
@@ -42,12 +42,22 @@ fn describe_json_error(error: &serde_json::Error) -> String {
 /// `QueryConfig::error_handler`: an unusable query string is a 400 in the API's error shape.
 pub fn query_error_handler(
     _error: actix_web::error::QueryPayloadError,
-    _request: &actix_web::HttpRequest,
+    request: &actix_web::HttpRequest,
 ) -> actix_web::Error {
+    // `x12` is the only parameter that can be of the wrong type (`q` takes any text).
+    let x12_given = request
+        .query_string()
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("x12"));
+    let fields = if x12_given {
+        vec![FieldError::new("x12", "must be true or false")]
+    } else {
+        Vec::new()
+    };
     ApiError::BadRequest {
         code: "invalid_query",
         message: "the query string is invalid; see /openapi.json for the parameters".to_owned(),
-        fields: Vec::new(),
+        fields,
     }
     .into()
 }

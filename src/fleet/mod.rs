@@ -357,4 +357,4 @@ pub(crate) fn now_millis() -> u64 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

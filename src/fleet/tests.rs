@@ -6,7 +6,8 @@ use std::time::Duration;
 use super::{Redis, TRIP_AFTER_TIMEOUTS};
 use crate::config::{EncryptionKey, RedisConfig, RedisEndpoints};
 
-fn config(url: String) -> RedisConfig {
+/// A Redis configuration for `url`: 100 ms per operation, no local tier.
+pub(crate) fn config(url: String) -> RedisConfig {
     RedisConfig {
         endpoints: RedisEndpoints::Single(url),
         timeout: Duration::from_millis(100),

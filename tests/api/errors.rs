@@ -60,6 +60,9 @@ async fn body_header_and_query_errors_keep_the_error_shape() {
     }
     let bad_query = app.check_with(&changed(&[]), &[], "?x12=maybe").await;
     assert_eq!(bad_query.status(), 400);
+    let body: Value = bad_query.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_query");
+    assert_eq!(body["error"]["fields"][0]["path"], "x12");
 
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
