@@ -11,7 +11,8 @@
 //!   `done:` + the answer sealed like a cache value (AES-256-GCM), for [`DONE_TTL`]: waiters get the answer
 //!   itself.
 //! - When the holder fails it deletes its lease, and a waiter takes over (the failure is not shared across
-//!   instances: the next try may succeed).
+//!   instances: the next try may succeed). So it does when its flight is dropped unfinished (the first
+//!   check's deadline passed, or no check awaits it any more).
 //!
 //! A waiter polls the lease (every 5 ms at first, backing off to [`MAX_POLL`]): a `done:` value is its
 //! answer; no value means the holder is gone, failed or stored its answer, so it tries to take the lease
@@ -178,6 +179,12 @@ impl Leases {
 
     /// Runs `work` holding the lease, renewing it meanwhile; then publishes the answer or frees the lease.
     async fn hold(&self, lease_key: &str, token: &[u8], work: Work) -> Result<Fetched, CheckError> {
+        let mut release = Release {
+            redis: self.redis.clone(),
+            lease_key: lease_key.to_owned(),
+            token: token.to_vec(),
+            armed: true,
+        };
         let renew = async {
             let every = (self.lease / 3).max(Duration::from_millis(10));
             loop {
@@ -224,7 +231,42 @@ impl Leases {
                 &[token, &published, millis(DONE_TTL).to_string().as_bytes()],
             )
             .await;
+        release.armed = false;
         result
+    }
+}
+
+/// Frees a lease whose holder's flight is dropped before it finished (its deadline passed, or no check
+/// awaits it any more): the other instances then take over at once instead of waiting out `lease_ms`.
+struct Release {
+    redis: Redis,
+    lease_key: String,
+    token: Vec<u8>,
+    armed: bool,
+}
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let redis = self.redis.clone();
+        let lease_key = std::mem::take(&mut self.lease_key);
+        let token = std::mem::take(&mut self.token);
+        // Outside a runtime (the process is ending) the lease is left to expire.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let no_answer: &[u8] = b"";
+                let _ = redis
+                    .script::<i64>(
+                        "lease release",
+                        &FINISH,
+                        &[&lease_key],
+                        &[&token, no_answer, b"1"],
+                    )
+                    .await;
+            });
+        }
     }
 }
 

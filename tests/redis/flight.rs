@@ -190,3 +190,32 @@ async fn the_lease_holder_dying_mid_call_does_not_stop_the_others() {
         started.elapsed()
     );
 }
+
+/// A holder whose flight ends unfinished (its check's deadline passed) frees its lease at once: the other
+/// instance's check of the same member takes over instead of waiting out `lease_ms`, which here is longer
+/// than that check's own deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_holder_past_its_deadline_frees_the_lease_at_once() {
+    let redis = RedisServer::start();
+    let payer = sandbox_payer(1000);
+    let mut setup = GatewaySetup::new(Target::Single(redis.url()), &payer);
+    setup.lease_ms = 30_000;
+    let (a, b) = (Gateway::start(&setup), Gateway::start(&setup));
+    let client = client();
+    let member = member();
+    warm_up(&client, &[&a, &b]).await;
+
+    // a takes the lease and calls the payer (1 s), but its check gives up after 300 ms; b's check of the
+    // same member comes while a holds the lease, and may wait 10 s.
+    let first = post_check(&client, a.address(), &member, Some(300));
+    let second = async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        post_check(&client, b.address(), &member, Some(10_000)).await
+    };
+    let ((first_status, _), (second_status, body)) = tokio::join!(first, second);
+    assert_eq!(first_status, 504);
+    assert_eq!(second_status, 200, "{body}");
+    // Both called the payer: a first (holding the lease), then b after a let go.
+    let stats = payer_stats(&client, &payer).await;
+    assert_eq!(stats["byMember"][&member], 2, "{stats}");
+}
