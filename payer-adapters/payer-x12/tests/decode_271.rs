@@ -201,6 +201,18 @@ fn a_dependents_summary_leaves_out_the_subscribers_benefits() {
     assert_eq!(r.plan_status.len(), 2);
 }
 
+/// ISA16 reused as ISA11 (as some payers send) is read on, with a warning naming the clash.
+#[test]
+fn a_component_separator_reused_for_repetitions_is_a_warning() {
+    let fixed = String::from_utf8(fixture("271/dependent.x12")).unwrap();
+    let shared = fixed.replacen("*P*:~", "*P*^~", 1);
+    assert_ne!(shared, fixed);
+    let r = decode_271(shared.as_bytes()).unwrap().remove(0);
+    let codes: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["shared-delimiter"]);
+    assert!(one("271/dependent.x12").warnings.is_empty());
+}
+
 #[test]
 fn aaa_at_every_level() {
     let r = one("271/aaa-every-level.x12");

@@ -222,6 +222,19 @@ impl<'a> Walk<'a> {
     }
 
     fn open_interchange(&mut self, isa: Segment<'a>) {
+        // X12 wants four distinct delimiters; payers that reuse ISA16 as ISA11 are read on (both split on the
+        // same character), with a warning, since a repeated composite element cannot be told apart.
+        let repetition = isa.element(11).filter(|r| !r.eq_ignore_ascii_case("U"));
+        if repetition.is_some() && repetition == isa.element(16) {
+            push_note(
+                &mut self.env_warnings,
+                warning(
+                    "shared-delimiter",
+                    "ISA11 (repetition separator) and ISA16 (component separator) are the same character",
+                    &isa,
+                ),
+            );
+        }
         if let Some(prev) = self.isa.replace(isa) {
             push_note(
                 &mut self.env_warnings,
