@@ -32,6 +32,9 @@ pub const DEFAULT_TTL_REJECTED_S: u64 = 15 * 60;
 /// Default `cache.stale_max_age_s`: 1 hour past its lifetime, an answer may still be served when the payer
 /// cannot be asked.
 pub const DEFAULT_STALE_MAX_AGE_S: u64 = 3600;
+/// Smallest `rate_limit.requests_per_second` (one call in 1,000 s), and the floor of an instance's share of
+/// it, so that the interval between calls is always a valid `Duration`.
+pub const MIN_REQUESTS_PER_SECOND: f64 = 1e-3;
 /// Default `cache.redis_timeout_ms`: Redis answers on a LAN in about a millisecond; past this it is in trouble.
 pub const DEFAULT_REDIS_TIMEOUT_MS: u64 = 100;
 /// Default `cache.redis_key_prefix`.

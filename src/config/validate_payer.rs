@@ -4,6 +4,7 @@ use std::num::{NonZeroU32, NonZeroUsize};
 use std::time::Duration;
 
 use super::error::Problems;
+use super::settings::MIN_REQUESTS_PER_SECOND;
 use super::validate::{check_range, ttl, RawPayer};
 use super::validate_resilience::validate_resilience;
 use super::validated::{CacheTtls, PayerConfig, RateLimit};
@@ -12,8 +13,6 @@ use super::validated::{CacheTtls, PayerConfig, RateLimit};
 const MAX_PAYER_TIMEOUT_MS: u64 = 600_000;
 /// Most service types in one 270 (EQ01 repeats 99 times in 005010X279A1).
 const MAX_SERVICE_TYPES_PER_INQUIRY: usize = 99;
-/// Smallest `rate_limit.requests_per_second`: one call in 1,000 s.
-const MIN_REQUESTS_PER_SECOND: f64 = 1e-3;
 /// Longest payer id or alias, in characters.
 const MAX_ID_LEN: usize = 64;
 /// Payer ids that would collide with `[payers]` keys in environment variable names.

@@ -19,6 +19,7 @@ use payer_core::AdapterError;
 use tokio::time::Instant;
 
 use super::rate_limit::{saturated, scaled_burst};
+use crate::config::settings::MIN_REQUESTS_PER_SECOND;
 use crate::config::RateLimit;
 use crate::fleet::Redis;
 
@@ -118,10 +119,9 @@ impl LocalRate {
     }
 }
 
-/// This instance's rate: its share of the payer's, at least one call in 1,000 s (so that its interval is a
-/// valid `Duration` whatever the share).
+/// This instance's rate: its share of the payer's, at least [`MIN_REQUESTS_PER_SECOND`] whatever the share.
 fn per_second(rate: f64, share: f64) -> f64 {
-    (rate * share).max(1e-3)
+    (rate * share).max(MIN_REQUESTS_PER_SECOND)
 }
 
 fn limiter(rate: f64, burst: NonZeroU32, share: f64) -> DefaultDirectRateLimiter {

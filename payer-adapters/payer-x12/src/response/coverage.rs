@@ -129,13 +129,14 @@ impl Summary {
     fn add(&mut self, at: usize, benefit: &BenefitInformation, patients: bool) {
         let code = benefit.code.as_str();
         let active = is_active(code);
-        if active || is_inactive(code) {
+        let tells_status = active || is_inactive(code);
+        if tells_status {
             self.status_entries.push(at);
         }
         if !patients {
             return;
         }
-        if active || is_inactive(code) {
+        if tells_status {
             self.all.see(at, active);
             if is_about(benefit, HEALTH_PLAN) {
                 self.plan.see(at, active);
