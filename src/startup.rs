@@ -67,6 +67,8 @@ pub struct RequestLimits {
     pub max_deadline: Duration,
     /// Largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Checks in flight past which answers are written in pieces ([`crate::routes::pieces`]).
+    pub small_writes_above_in_flight: usize,
 }
 
 /// The gateway's HTTP server, bound and ready to run.
@@ -151,6 +153,7 @@ impl Application {
             default_deadline: settings.server.default_deadline,
             max_deadline: settings.server.max_deadline,
             max_body_bytes: settings.server.max_body_bytes,
+            small_writes_above_in_flight: settings.server.small_writes_above_in_flight,
         };
         let metrics = match router.metrics() {
             Some(metrics) => Arc::clone(metrics),
@@ -187,6 +190,9 @@ impl Application {
                 .configure(|config| configure(config, state.clone()))
         })
         .max_connections(security.limits.max_connections)
+        // A response is flushed once this much of it is buffered: an answer written in pieces goes out piece
+        // by piece, and the connection's write buffer never grows past its initial 8 KiB.
+        .h1_write_buffer_size(crate::routes::pieces::PIECE_BYTES)
         // Without Nagle's algorithm, so that the end of an answer is not held back until the client
         // acknowledges its start (a 40 ms stall per answer against delayed acknowledgements).
         .tcp_nodelay(true)

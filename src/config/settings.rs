@@ -16,6 +16,9 @@ pub const DEFAULT_DEADLINE_MS: u64 = 20_000;
 pub const DEFAULT_MAX_DEADLINE_MS: u64 = 20_000;
 /// Default `server.workers`: 0 means one HTTP worker per CPU core.
 pub const DEFAULT_WORKERS: usize = 0;
+/// Default `server.small_writes_above_in_flight`: past this many checks in flight, answers are written in
+/// pieces that keep each connection's write buffer at 8 KiB (see `routes::pieces`).
+pub const DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT: usize = 1_000;
 /// Default `server.shutdown_grace_s`: the longest default deadline and a second, so a rolling restart cuts
 /// no accepted check short.
 pub const DEFAULT_SHUTDOWN_GRACE_S: u64 = 21;
@@ -131,6 +134,11 @@ pub struct ServerSection {
     /// [`super::security::DEFAULT_MAX_JSON_DEPTH`].
     #[serde(default = "super::security::default_max_json_depth")]
     pub max_json_depth: usize,
+    /// Checks in flight past which answers are written in 7 KiB pieces, so that each connection's write
+    /// buffer stays at 8 KiB instead of growing to its largest answer; 0 means always. Default
+    /// [`DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT`].
+    #[serde(default = "default_small_writes_above_in_flight")]
+    pub small_writes_above_in_flight: usize,
     /// `[server.tls]`: serve HTTPS with this certificate and key (reloaded on SIGHUP). Default: plain HTTP.
     #[serde(default)]
     pub tls: Option<super::security::TlsSection>,
@@ -282,6 +290,7 @@ impl Default for ServerSection {
             keep_alive_s: super::security::DEFAULT_KEEP_ALIVE_S,
             max_header_bytes: super::security::DEFAULT_MAX_HEADER_BYTES,
             max_json_depth: super::security::DEFAULT_MAX_JSON_DEPTH,
+            small_writes_above_in_flight: DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT,
             tls: None,
             shutdown_grace_s: DEFAULT_SHUTDOWN_GRACE_S,
         }
@@ -342,6 +351,9 @@ fn default_max_deadline_ms() -> u64 {
 }
 fn default_workers() -> usize {
     DEFAULT_WORKERS
+}
+fn default_small_writes_above_in_flight() -> usize {
+    DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT
 }
 fn default_shutdown_grace_s() -> u64 {
     DEFAULT_SHUTDOWN_GRACE_S

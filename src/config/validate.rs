@@ -180,6 +180,7 @@ fn validate_server(
         max_deadline: Duration::from_millis(server.max_deadline_ms),
         workers: NonZeroUsize::new(server.workers),
         shutdown_grace: Duration::from_secs(server.shutdown_grace_s),
+        small_writes_above_in_flight: server.small_writes_above_in_flight,
     })
 }
 

@@ -46,6 +46,8 @@ pub struct ServerConfig {
     pub workers: Option<NonZeroUsize>,
     /// How long in-flight requests may take to finish after a shutdown signal.
     pub shutdown_grace: Duration,
+    /// Checks in flight past which answers are written in pieces (`routes::pieces`).
+    pub small_writes_above_in_flight: usize,
 }
 
 /// What an in-process cache may hold: at most `entries` answers, weighing at most `bytes` together.

@@ -16,7 +16,7 @@ use tracing::Instrument;
 use utoipa::{IntoParams, ToSchema};
 
 use super::fanout::{client_of, include_x12, trace_id_of};
-use super::stored_body;
+use super::{pieces, stored_body};
 use crate::domain::{EligibilityRequestDto, FieldError};
 use crate::error::{ApiError, ErrorBody, RejectedAnswerBody};
 use crate::router::{AnswerBody, CheckRequest, Meta};
@@ -179,9 +179,9 @@ async fn run_check(
             include_x12,
         } = &answer.response;
         let body = stored_body::write(stored, control_number, *include_x12, &answer.meta)?;
-        return Ok(HttpResponse::Ok()
-            .content_type(actix_web::http::header::ContentType::json())
-            .body(body));
+        let in_flight = usize::try_from(state.metrics.checks_in_flight.get()).unwrap_or(0);
+        let in_pieces = in_flight > state.limits.small_writes_above_in_flight;
+        return Ok(pieces::json_ok(body, in_pieces));
     }
     let response = answer
         .response

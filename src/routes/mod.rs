@@ -6,7 +6,8 @@
 //! - [`payers`]: `GET /v1/payers` (`?q=`) and `GET /v1/payers/{id}`.
 //! - [`health`]: `GET /healthz` (liveness) and `GET /readyz` (each dependency's state).
 //! - [`metrics`]: `GET /metrics`, the Prometheus text format.
-//! - [`stored_body`]: the body of a cached answer, written from its stored bytes.
+//! - [`stored_body`]: the body of a cached answer, written from its stored bytes; [`pieces`], in pieces when
+//!   many checks are in flight.
 //! - [`openapi`]: `GET /openapi.json`, generated from the handlers' annotations ([`crate::openapi`]).
 use actix_web::web;
 
@@ -20,6 +21,7 @@ pub mod health;
 pub mod metrics;
 pub mod openapi;
 pub mod payers;
+pub mod pieces;
 pub mod stored_body;
 
 /// Mounts every route; unknown paths get 404 and wrong methods 405, both in the API's error shape.
