@@ -1,21 +1,23 @@
-//! [`Sealer`]: how an answer is stored outside the process: compressed with LZ4, then encrypted with AES-256-GCM.
+//! [`Sealer`]: how an answer is stored outside the process: its packed (LZ4-compressed) form, encrypted with
+//! AES-256-GCM.
 //!
-//! Layout of a sealed value: `[format 0x03][key id][12-byte random nonce][ciphertext || 16-byte tag]`. The
-//! plaintext is `[stored at: ms since the epoch, u64 LE][fresh for: ms, u64 LE][answer length, u32 LE]` and the
-//! answer in its [`StoredAnswer`] form as one LZ4 block, so that a hit opens to bytes it can serve without
-//! decoding. The Redis key is the associated data, so a value copied under another key (by someone who can
-//! write to Redis) fails to open instead of answering for another member.
+//! Layout of a sealed value: `[format 0x04][key id][12-byte random nonce][ciphertext || 16-byte tag]`. The
+//! plaintext is `[stored at: ms since the epoch, u64 LE][fresh for: ms, u64 LE]` and the answer in its packed
+//! [`StoredAnswer`] form, so that a hit opens to the answer as the process keeps it, without decoding or
+//! decompressing it. The Redis key is the associated data, so a value copied under another key (by someone
+//! who can write to Redis) fails to open instead of answering for another member.
 //!
-//! Why compressed: an answer's JSON repeats its keys and codes, and the sandbox payer's 23 KB stored answer
-//! (21 KB of JSON and its 271) seals to 4.2 KB. Redis holds and sends a fifth of the bytes, and a hit
-//! decrypts a fifth of them; the LZ4 block decompresses at about 14 GB/s here (1.5 µs), about what the
-//! decryption it saves cost. Compressing before encrypting lets a value's length depend on its content, but
+//! Why compressed: an answer's JSON repeats its keys and codes, and the sandbox payer's 23 KB answer (21 KB
+//! of JSON and its 271) seals to about 4 KB. Redis holds and sends a fifth of the bytes, and a hit decrypts a
+//! fifth of them; the answer was compressed once, when it was serialized, and is decompressed into the
+//! client's body (`StoredAnswer::write_members`). Compressing before encrypting lets a value's length depend on its content, but
 //! a value holds one inquiry's answer only, to a key only that inquiry's fields make: nobody who can read
 //! lengths in Redis can put text of their own beside another member's data, so there is no compression
 //! oracle (the attack on TLS that compressed secrets beside attacker-chosen text).
 //!
-//! Format 2 (the same without compression, sealed by the previous release) still opens, so that a fleet
-//! upgraded one instance at a time keeps its cache; format 1 (a JSON plaintext) is a miss.
+//! Formats 3 (the plain answer as one LZ4 block after its length) and 2 (the plain answer), sealed by earlier
+//! releases, still open, so that a fleet upgraded one instance at a time keeps its cache; format 1 (a JSON
+//! plaintext) is a miss.
 //!
 //! Key rotation: the first configured key seals; a value sealed under any configured key opens. Put a new key
 //! first, and drop an old one once every value it sealed has expired (`ttl` + `stale_max_age_s`). A value
@@ -30,16 +32,16 @@ use super::stored::Malformed;
 use super::{CachedEntry, StoredAnswer};
 use crate::config::EncryptionKey;
 
-/// The first byte of a value sealed uncompressed (the previous release's format, still opened).
+/// The first byte of a value sealed uncompressed (an earlier release's format, still opened).
 const FORMAT_V2: u8 = 2;
-/// The first byte of a value sealed compressed (1 was a JSON plaintext: such values are misses, and expire).
+/// The first byte of a plain answer sealed as one LZ4 block (an earlier release's format, still opened).
 const FORMAT_V3: u8 = 3;
+/// The first byte of a packed answer (1 was a JSON plaintext: such values are misses, and expire).
+const FORMAT_V4: u8 = 4;
 /// Bytes of the plaintext before the answer: stored at, fresh for.
 const TIMES_BYTES: usize = 16;
-/// Bytes of the answer's length before its compressed block.
-const LENGTH_BYTES: usize = 4;
-/// The largest answer sealed, and the largest length a value may declare before anything is allocated for it
-/// (a 100-EB answer is about 60 KB).
+/// The largest length a format-3 value may declare before anything is allocated for it (a 100-EB answer is
+/// about 60 KB).
 const MAX_ANSWER_BYTES: usize = 16 << 20;
 /// Bytes of an AES-GCM nonce.
 const NONCE_BYTES: usize = 12;
@@ -90,29 +92,21 @@ impl Sealer {
         })
     }
 
-    /// Compresses and encrypts `entry`, bound to `context` (the storage key). `None` only if the answer is
-    /// larger than any answer should be (16 MiB) or encryption fails, which a well-formed answer never does.
+    /// Encrypts `entry`, bound to `context` (the storage key). `None` only if encryption fails, which it
+    /// never does for an answer of a sane size.
     pub fn seal(&self, entry: &CachedEntry, context: &[u8]) -> Option<Vec<u8>> {
         let (id, cipher) = self.keys.first()?;
         let answer = entry.answer.as_bytes();
-        let length = u32::try_from(answer.len())
-            .ok()
-            .filter(|_| answer.len() <= MAX_ANSWER_BYTES)?;
         let mut nonce = [0u8; NONCE_BYTES];
         rand::fill(&mut nonce);
-        let block_room = lz4_flex::block::get_maximum_output_size(answer.len());
-        let block_at = HEADER_BYTES + TIMES_BYTES + LENGTH_BYTES;
-        let mut sealed = Vec::with_capacity(block_at + block_room + TAG_BYTES);
-        sealed.push(FORMAT_V3);
+        let mut sealed = Vec::with_capacity(HEADER_BYTES + TIMES_BYTES + answer.len() + TAG_BYTES);
+        sealed.push(FORMAT_V4);
         sealed.push(*id);
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&millis_since_epoch(entry.stored_at).to_le_bytes());
         let fresh_for_ms = u64::try_from(entry.fresh_for.as_millis()).unwrap_or(u64::MAX);
         sealed.extend_from_slice(&fresh_for_ms.to_le_bytes());
-        sealed.extend_from_slice(&length.to_le_bytes());
-        sealed.resize(block_at + block_room, 0);
-        let block = lz4_flex::block::compress_into(answer, sealed.get_mut(block_at..)?).ok()?;
-        sealed.truncate(block_at + block);
+        sealed.extend_from_slice(answer);
         let tag = cipher
             .seal_in_place_separate_tag(
                 Nonce::assume_unique_for_key(nonce),
@@ -124,8 +118,7 @@ impl Sealer {
         Some(sealed)
     }
 
-    /// Decrypts and decodes a value sealed under `context`: decrypted in place, then decompressed into the
-    /// buffer the answer is served from.
+    /// Decrypts and decodes a value sealed under `context`: decrypted in place, and kept in that buffer.
     pub fn open(&self, sealed: Vec<u8>, context: &[u8]) -> Result<CachedEntry, OpenError> {
         self.open_at(sealed, 0, context)
     }
@@ -142,11 +135,10 @@ impl Sealer {
         let [format, id, nonce @ ..] = sealed.get(header.clone()).ok_or(OpenError::Format)? else {
             return Err(OpenError::Format);
         };
-        let compressed = match *format {
-            FORMAT_V3 => true,
-            FORMAT_V2 => false,
-            _ => return Err(OpenError::Format),
-        };
+        if ![FORMAT_V4, FORMAT_V3, FORMAT_V2].contains(format) {
+            return Err(OpenError::Format);
+        }
+        let format = *format;
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| OpenError::Format)?;
         let id = *id;
         let cipher = self
@@ -171,10 +163,12 @@ impl Sealer {
         };
         let stored_at_ms = u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]);
         let fresh_for_ms = u64::from_le_bytes([f0, f1, f2, f3, f4, f5, f6, f7]);
-        let answer = if compressed {
-            decompress(&plain[TIMES_BYTES..]).and_then(StoredAnswer::from_bytes)
-        } else {
-            StoredAnswer::from_bytes_at(sealed, header.end + TIMES_BYTES)
+        let answer = match format {
+            FORMAT_V4 => StoredAnswer::from_packed_at(sealed, header.end + TIMES_BYTES),
+            FORMAT_V3 => {
+                decompress(&plain[TIMES_BYTES..]).and_then(|plain| StoredAnswer::from_plain(&plain))
+            }
+            _ => StoredAnswer::from_plain(&plain[TIMES_BYTES..]),
         }
         .map_err(|_| OpenError::Decode)?;
         Ok(CachedEntry {
@@ -192,7 +186,7 @@ impl std::fmt::Debug for Sealer {
     }
 }
 
-/// The answer of a compressed plaintext: `[length, u32 LE][LZ4 block]`, which must decompress to exactly
+/// The plain answer of a format-3 plaintext: `[length, u32 LE][LZ4 block]`, which must decompress to exactly
 /// `length` bytes.
 fn decompress(plain: &[u8]) -> Result<Vec<u8>, Malformed> {
     let [l0, l1, l2, l3, ref block @ ..] = plain[..] else {

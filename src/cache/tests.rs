@@ -331,16 +331,22 @@ async fn memory_cache_is_bounded_in_entries() {
 
 #[tokio::test]
 async fn memory_cache_is_bounded_in_bytes() {
-    // Answers of about 2.5 KB each (100 empty benefits), 1,000 entries allowed but only 64 KiB.
+    // 1,000 entries allowed, but only the weight of 16 answers of 100 empty benefits (as stored: packed).
+    let answer = EligibilityResponse {
+        benefits_information: vec![payer_core::BenefitInformation::default(); 100],
+        ..EligibilityResponse::default()
+    };
+    let weight = stored(answer).as_bytes().len() as u64;
     let cache = InMemoryCache::new(CacheBound {
         entries: 1000,
-        bytes: 64 << 10,
+        bytes: 16 * weight,
     });
     fill(&cache, 100).await;
     let held = cache.entry_count();
     assert!(
-        (1..=32).contains(&held),
-        "{held} entries of ~2.5 KB in 64 KiB"
+        (1..=16).contains(&held),
+        "{held} entries of {weight} bytes in {} bytes",
+        16 * weight
     );
 }
 

@@ -3,7 +3,7 @@
 //! It holds the same members as the [`CheckBody`](super::eligibility::CheckBody) of a decoded answer: the
 //! check's own `controlNumber`, the stored answer's members, `x12` when asked for and kept, and `meta`.
 //!
-//! The body is one buffer, so that the HTTP server copies it into the connection's write buffer in one piece
+//! The stored members are decompressed straight into the body. The body is one buffer, so that the HTTP server copies it into the connection's write buffer in one piece
 //! and sends it in one write. In pieces, each piece past the server's flush threshold costs a write of its own
 //! (a second `sendto` for a typical 23 KB answer, the largest cost a cached check had over a bare Redis GET),
 //! and pieces that overflow the write buffer one after another double it. In one piece the buffer grows once,
@@ -23,19 +23,22 @@ pub fn write(
     meta: &Meta,
 ) -> Result<Vec<u8>, ApiError> {
     let unexpected = |error: anyhow::Error| ApiError::Unexpected(error);
+    let unreadable = |_| unexpected(UnreadableAnswer.into());
     let x12 = match answer.x12() {
-        Some(x12) if include_x12 => Some(x12.map_err(|_| unexpected(UnreadableAnswer.into()))?),
+        Some(x12) if include_x12 => Some(x12.map_err(unreadable)?),
         _ => None,
     };
     let mut body = Vec::with_capacity(
-        FRAME_BYTES + answer.members().len() + x12.map_or(0, |x12| x12.len() + x12.len() / 8),
+        FRAME_BYTES
+            + answer.members_len()
+            + x12.as_ref().map_or(0, |x12| x12.len() + x12.len() / 8),
     );
     body.extend_from_slice(br#"{"controlNumber":"#);
     serde_json::to_writer(&mut body, control_number).map_err(|e| unexpected(e.into()))?;
-    body.extend_from_slice(answer.members());
+    answer.write_members(&mut body).map_err(unreadable)?;
     if let Some(x12) = x12 {
         body.extend_from_slice(br#","x12":"#);
-        serde_json::to_writer(&mut body, x12).map_err(|e| unexpected(e.into()))?;
+        serde_json::to_writer(&mut body, &x12).map_err(|e| unexpected(e.into()))?;
     }
     body.extend_from_slice(br#","meta":"#);
     serde_json::to_writer(&mut body, meta).map_err(|e| unexpected(e.into()))?;
@@ -126,20 +129,31 @@ mod tests {
     #[test]
     fn stored_bytes_round_trip_and_damaged_ones_are_refused() {
         let stored = StoredAnswer::new(answer(CoverageStatus::Active)).unwrap();
-        let again = StoredAnswer::from_bytes(stored.as_bytes().to_vec()).unwrap();
+        let again = StoredAnswer::from_packed_at(stored.as_bytes().to_vec(), 0).unwrap();
         assert_eq!(again, stored);
-        let mut bytes = stored.as_bytes().to_vec();
+        let packed = stored.as_bytes().to_vec();
+        let refused = |bytes: Vec<u8>| StoredAnswer::from_packed_at(bytes, 0).is_err();
         for damage in [0usize, 1] {
-            let mut bad = bytes.clone();
+            let mut bad = packed.clone();
             bad[damage] = 9;
-            assert!(StoredAnswer::from_bytes(bad).is_err(), "byte {damage}");
+            assert!(refused(bad), "byte {damage}");
         }
-        bytes[2..6].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
-        assert!(
-            StoredAnswer::from_bytes(bytes).is_err(),
-            "x12 longer than the value"
-        );
-        assert!(StoredAnswer::from_bytes(vec![1, 0]).is_err(), "too short");
+        let mut long = packed.clone();
+        long[2..6].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
+        assert!(refused(long), "x12 longer than any part");
+        let mut past = packed.clone();
+        past[6..10].copy_from_slice(&u32::MAX.wrapping_sub(1).to_le_bytes());
+        assert!(refused(past), "x12 block past the value");
+        assert!(refused(packed[..packed.len() - 1].to_vec()), "cut short");
+        assert!(refused([packed.as_slice(), b"x"].concat()), "bytes after");
+        assert!(refused(vec![1, 0]), "too short");
+        // An intact frame around a block that is not LZ4, or not the declared length: refused when read.
+        let mut garbled = packed.clone();
+        let end = garbled.len();
+        garbled[end - 4..].copy_from_slice(&[0xff; 4]);
+        let garbled = StoredAnswer::from_packed_at(garbled, 0).unwrap();
+        assert!(garbled.write_members(&mut Vec::new()).is_err());
+        assert!(garbled.decode("c", false).is_err());
         assert!(
             !format!("{stored:?}").contains("ACT1234"),
             "Debug shows no member data"

@@ -45,7 +45,7 @@ fn round_trip_keeps_the_answer_its_age_and_its_lifetime() {
     let sealer = Sealer::new(&[key(1, 7)]).unwrap();
     let original = entry();
     let sealed = sealer.seal(&original, b"elig:v1:c:abc").unwrap();
-    assert_eq!(sealed.first(), Some(&FORMAT_V3), "format byte");
+    assert_eq!(sealed.first(), Some(&FORMAT_V4), "format byte");
     assert_eq!(sealed.get(1), Some(&1), "key id");
     let opened = sealer.open(sealed.clone(), b"elig:v1:c:abc").unwrap();
     assert_eq!(opened.answer, original.answer);
@@ -165,7 +165,7 @@ fn a_large_answer_seals_compressed_to_a_fraction_of_its_size() {
         ..EligibilityResponse::default()
     };
     let original = CachedEntry::new(stored(response));
-    let answer_bytes = original.answer.as_bytes().len();
+    let answer_bytes = original.answer.plain().len();
     let sealed = sealer.seal(&original, b"k").unwrap();
     assert!(
         sealed.len() * 4 < answer_bytes,
@@ -179,7 +179,7 @@ fn a_large_answer_seals_compressed_to_a_fraction_of_its_size() {
 fn a_value_sealed_uncompressed_by_the_previous_release_still_opens() {
     let original = entry();
     let mut plain = times(&original);
-    plain.extend_from_slice(original.answer.as_bytes());
+    plain.extend_from_slice(&original.answer.plain());
     let sealed = sealed_by_hand(&key(1, 7), FORMAT_V2, &plain, b"k");
     let opened = Sealer::new(&[key(1, 7)])
         .unwrap()
@@ -193,8 +193,8 @@ fn a_value_sealed_uncompressed_by_the_previous_release_still_opens() {
 fn an_authenticated_value_whose_block_or_length_is_wrong_does_not_open() {
     let sealer = Sealer::new(&[key(1, 7)]).unwrap();
     let original = entry();
-    let answer = original.answer.as_bytes();
-    let block = lz4_flex::block::compress(answer);
+    let answer = original.answer.plain();
+    let block = lz4_flex::block::compress(&answer);
     let length = u32::try_from(answer.len()).unwrap();
     let with = |length: u32, block: &[u8]| {
         let mut plain = times(&original);
@@ -223,4 +223,13 @@ fn an_authenticated_value_whose_block_or_length_is_wrong_does_not_open() {
             "{what}"
         );
     }
+    let mut cut = times(&original);
+    cut.extend_from_slice(&original.answer.as_bytes()[..10]);
+    assert_eq!(
+        sealer
+            .open(sealed_by_hand(&key(1, 7), FORMAT_V4, &cut, b"k"), b"k")
+            .unwrap_err(),
+        OpenError::Decode,
+        "a packed answer cut short"
+    );
 }
