@@ -40,7 +40,7 @@ pub struct EligibilityResponse {
     /// Plan identifiers from the 2100C/2100D REF segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_information: Option<PlanInformation>,
-    /// Plan-level dates (2100C/2100D DTP): plan begin/end, eligibility, service date.
+    /// Plan-level dates (2100C/2100D DTP): plan begin/end, eligibility, service date, each with its loop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plan_date_information: Vec<DateInformation>,
     /// Coverage status per service type, from EB01 codes 1-8.
@@ -278,6 +278,11 @@ pub struct DateInformation {
     /// The last date of a range (DTP02 `RD8`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Text>,
+    /// For a plan date, the loop it came from: `2100C` (subscriber) or `2100D` (dependent); absent when the
+    /// source does not say (a 271 encoder writes such a date to the subscriber loop). Benefit dates leave it
+    /// absent: their benefit's `loop` tells.
+    #[serde(rename = "loop", default, skip_serializing_if = "Option::is_none")]
+    pub loop_id: Option<Text>,
 }
 
 /// Coverage status for a set of service types (EB01 1-8).

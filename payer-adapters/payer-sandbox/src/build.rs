@@ -157,6 +157,7 @@ fn plan_dates(year: i32) -> Vec<DateInformation> {
         qualifier: None,
         date: format!("{year:04}{month:02}{day:02}").into(),
         end_date: None,
+        loop_id: None,
     };
     vec![date("346", 1, 1), date("347", 12, 31)]
 }

@@ -182,9 +182,9 @@ fn dependent_loops() {
 }
 
 /// A 271 about a dependent that also lists the subscriber's own benefits (an inactive plan, a 5,000
-/// deductible): the summary is the dependent's alone.
+/// deductible) and plan dates (last year's): the summary is the dependent's alone.
 #[test]
-fn a_dependents_summary_leaves_out_the_subscribers_benefits() {
+fn a_dependents_summary_leaves_out_the_subscribers_benefits_and_dates() {
     let r = one("271/dependent-beside-subscriber.x12");
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert_eq!(
@@ -199,6 +199,29 @@ fn a_dependents_summary_leaves_out_the_subscribers_benefits() {
     assert_eq!(plan.active, Some(true));
     // planStatus lists every status EB, the subscriber's included, as benefitsInformation does.
     assert_eq!(r.plan_status.len(), 2);
+    // The dependent's 2100D plan dates, not the subscriber's 2100C ones, though these come first.
+    assert_eq!(r.coverage.plan_begin.unwrap().to_string(), "2024-01-01");
+    assert_eq!(r.coverage.plan_end.unwrap().to_string(), "2024-12-31");
+    let dates: Vec<_> = r
+        .plan_date_information
+        .iter()
+        .map(|d| {
+            (
+                d.loop_id.as_deref(),
+                d.qualifier_code.as_str(),
+                d.date.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            (Some("2100C"), "346", "20230101"),
+            (Some("2100C"), "347", "20231231"),
+            (Some("2100D"), "346", "20240101"),
+            (Some("2100D"), "347", "20241231"),
+        ]
+    );
 }
 
 /// ISA16 reused as ISA11 (as some payers send) is read on, with a warning naming the clash.

@@ -1,10 +1,11 @@
 //! Round trip of the 271: a normalized response written by `encode_271` and read back by the 271 decoder is
 //! the same response, up to what the decoder derives (code names, `planStatus`, `coverage`,
-//! `tradingPartnerServiceId`) and the placements the model cannot carry (errors in loop order, 2110C before
-//! 2110D benefits, 2110 errors with no benefit to follow filed under 2100). Property-tested over generated
-//! responses and delimiter sets; the decoder must also report no warning on the encoder's output.
+//! `tradingPartnerServiceId`) and the placements the model cannot carry (errors in loop order, 2100C before
+//! 2100D dates, a date without a loop read back as 2100C, 2110C before 2110D benefits, 2110 errors with no
+//! benefit to follow filed under 2100). Property-tested over generated responses and delimiter sets; the
+//! decoder must also report no warning on the encoder's output. A plan date with no loop to go to is refused.
 use chrono::NaiveDate;
-use payer_core::PayerInfo;
+use payer_core::{DateInformation, EligibilityResponse, PayerInfo, ResponseMember};
 use payer_x12::decode_271;
 use payer_x12::envelope::InterchangeHeader;
 use payer_x12::response::encode_271;
@@ -79,4 +80,31 @@ proptest! {
         let err = encode_271(&response, &header((Delimiters::default(), false))).unwrap_err();
         prop_assert!(err.to_string().contains("payer.name"), "{}", err);
     }
+}
+
+#[test]
+fn a_plan_date_with_no_loop_to_go_to_is_refused() {
+    let date = |loop_id: &str| DateInformation {
+        qualifier_code: "346".into(),
+        date: "20240101".into(),
+        loop_id: Some(loop_id.into()),
+        ..DateInformation::default()
+    };
+    let mut response = EligibilityResponse {
+        subscriber: Some(ResponseMember::default()),
+        plan_date_information: vec![date("2100C"), date("2100D")],
+        ..EligibilityResponse::default()
+    };
+    let h = header((Delimiters::default(), false));
+    let err = encode_271(&response, &h).unwrap_err();
+    assert!(err.to_string().contains("2100D date"), "{err}");
+    response.plan_date_information[1] = date("2110C");
+    let err = encode_271(&response, &h).unwrap_err();
+    assert!(
+        err.to_string().contains("planDateInformation[1].loop"),
+        "{err}"
+    );
+    response.dependents.push(ResponseMember::default());
+    response.plan_date_information[1] = date("2100D");
+    assert!(encode_271(&response, &h).is_ok());
 }

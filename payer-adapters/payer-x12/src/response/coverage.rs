@@ -12,7 +12,9 @@
 //! - **Plan name**: EB05 of the first active entry (for `30` first), else the REF\*18 plan description.
 //! - **Plan dates**: the first usable of DTP `346`/`347` (plan begin/end), `291` (plan, a date or a range),
 //!   `356`/`357` (eligibility begin/end), `307` (eligibility), from the subscriber/dependent loop, then from
-//!   the active `30` benefit's own DTPs.
+//!   the active `30` benefit's own DTPs. A response about a dependent (with any 2100D date or 2110D benefit)
+//!   takes the dependent's 2100D dates first: the subscriber's 2100C ones are another person's, and serve
+//!   only when the dependent's loop has none usable.
 //! - **Per service type** (EB03, or `30` when absent): EB01 `1`-`5` marks it active, `6`-`8` and `I` not covered;
 //!   EB11 `Y`/`N` sets `authorizationRequired` (`Y` wins; `U` or absent leaves it unknown); amounts go
 //!   to the network of EB12: `Y` in network, `N` out of network, `W` both. With no EB12 (or `U`) the amount
@@ -41,6 +43,8 @@ use service::{new_service, Eb, ServiceBuilder, Slot, Slots};
 const HEALTH_PLAN: &str = "30";
 /// The loop of a dependent's benefits.
 const DEPENDENT_BENEFITS: &str = "2110D";
+/// The loop of a dependent's plan dates.
+const DEPENDENT_DATES: &str = "2100D";
 
 /// Summarizes a normalized response; see the module docs for the rules.
 pub fn summarize(response: &EligibilityResponse) -> Coverage {
@@ -194,12 +198,16 @@ impl Summary {
                     .and_then(|p| p.plan_description.as_deref())
                     .map(Text::new)
             });
-        let (mut plan_begin, mut plan_end) = plan_dates(&response.plan_date_information);
-        if plan_begin.is_none() && plan_end.is_none() {
-            if let Some(b) = active {
-                (plan_begin, plan_end) = plan_dates(&b.details().benefits_date_information);
-            }
-        }
+        // Only a response about a dependent has 2100D dates, so trying them first is the dependent rule.
+        let dates = &response.plan_date_information;
+        let (plan_begin, plan_end) = plan_dates(
+            dates
+                .iter()
+                .filter(|d| d.loop_id.as_deref() == Some(DEPENDENT_DATES)),
+        )
+        .or_else(|| plan_dates(dates.iter()))
+        .or_else(|| active.and_then(|b| plan_dates(b.details().benefits_date_information.iter())))
+        .unwrap_or_default();
         Coverage {
             status,
             plan_name,
@@ -232,9 +240,11 @@ fn parse_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y%m%d").ok()
 }
 
-/// Plan begin and end from DTPs, by the precedence in the module docs.
-fn plan_dates(dates: &[DateInformation]) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    let find = |q: &str| dates.iter().find(|d| d.qualifier_code == q);
+/// Plan begin and end from DTPs, by the precedence in the module docs; `None` when no DTP gives either.
+fn plan_dates<'a>(
+    dates: impl Iterator<Item = &'a DateInformation> + Clone,
+) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let find = |q: &str| dates.clone().find(|d| d.qualifier_code == q);
     let start = |d: &DateInformation| parse_date(&d.date);
     let end = |d: &DateInformation| d.end_date.as_deref().and_then(parse_date);
     let pairs: [(&str, &str); 2] = [("346", "347"), ("356", "357")];
@@ -242,13 +252,13 @@ fn plan_dates(dates: &[DateInformation]) -> (Option<NaiveDate>, Option<NaiveDate
         let begin = find(begin_q).and_then(start);
         let finish = find(end_q).and_then(start);
         if begin.is_some() || finish.is_some() {
-            return (begin, finish);
+            return Some((begin, finish));
         }
         if let Some(d) = find(ranged) {
             if start(d).is_some() {
-                return (start(d), end(d));
+                return Some((start(d), end(d)));
             }
         }
     }
-    (None, None)
+    None
 }

@@ -7,19 +7,19 @@
 //! BHT*0022*11*<control number>*<date>*<time>
 //! HL*1**20*1    [AAA 2000A]  NM1*PR  PER  [AAA 2100A]
 //! HL*2*1*21*1|0 NM1*1P  [AAA 2100B]  PRV
-//! HL*3*2*22*1|0 NM1*IL  REF (planInformation)  N3  N4  [AAA 2000C/2100C]  DMG  INS  DTP (planDateInformation)
+//! HL*3*2*22*1|0 NM1*IL  REF (planInformation)  N3  N4  [AAA 2000C/2100C]  DMG  INS  DTP (2100C planDateInformation)
 //!               EB  HSD  REF  DTP  [AAA 2110C]  MSG  III  LS*2120  NM1  N3  N4  PER  PRV ... LE*2120   (per 2110C benefit)
-//! HL*4*3*23*0   NM1*03  N3  N4  [AAA 2000D/2100D]  DMG  INS   EB ... (per dependent; the 2110D benefits go to the first)
+//! HL*4*3*23*0   NM1*03  N3  N4  [AAA 2000D/2100D]  DMG  INS  DTP (2100D planDateInformation)  EB ...
+//!               (per dependent; the 2100D dates and the 2110D benefits go to the first)
 //! ```
 //!
 //! Where the model has lost the placement of a segment, the encoder picks the guide's place: plan references and
-//! plan dates go to the subscriber loop, AAA errors with location `2110C`/`2110D` follow the first benefit of
-//! that loop (or the member's 2100 loop when there is none), and 2110D benefits go to the first dependent.
-//! A value holding a delimiter, an error located outside the 271 loops, a 2110D benefit without a dependent
-//! or a member-level item without a subscriber is refused with an [`X12Error`] naming the field.
-use payer_core::{
-    Address, Contact, DateInformation, EligibilityResponse, PayerErrorInfo, PayerInfo, ProviderInfo,
-};
+//! plan dates without a loop go to the subscriber loop, AAA errors with location `2110C`/`2110D` follow the first
+//! benefit of that loop (or the member's 2100 loop when there is none), and 2100D dates and 2110D benefits go to
+//! the first dependent. A value holding a delimiter, an error located outside the 271 loops, a plan date of
+//! another loop than 2100C/2100D, a 2100D date or 2110D benefit without a dependent or a member-level item
+//! without a subscriber is refused with an [`X12Error`] naming the field.
+use payer_core::{DateInformation, EligibilityResponse, PayerErrorInfo, PayerInfo, ProviderInfo};
 
 use crate::codes::reject_reason;
 use crate::envelope::{write_interchange, InterchangeHeader};
@@ -29,9 +29,11 @@ use crate::writer::X12Writer;
 
 mod benefit;
 mod member;
+mod segments;
 
 use benefit::write_benefit;
-use member::{write_demographics, write_member_name, write_plan_references};
+use member::{write_demographics, write_member_name, write_plan_dates, write_plan_references};
+use segments::{write_address, write_contact};
 
 /// Encodes `response` as a 271 interchange framed by `header`.
 pub fn encode_271(
@@ -46,10 +48,13 @@ pub fn encode_271(
     })
 }
 
-/// Where each error and benefit goes, decided before anything is written.
+/// Where each error, plan date and benefit goes, decided before anything is written.
 struct Plan<'a> {
     /// Errors per loop, in loop order: 2000A, 2100A, 2100B, 2100C, 2110C, 2100D, 2110D.
     errors: [Vec<&'a PayerErrorInfo>; 7],
+    /// The 2100C and the 2100D plan dates, with their positions in `planDateInformation`.
+    subscriber_dates: Vec<(usize, &'a DateInformation)>,
+    dependent_dates: Vec<(usize, &'a DateInformation)>,
     subscriber_benefits: Vec<usize>,
     dependent_benefits: Vec<usize>,
 }
@@ -97,6 +102,7 @@ impl<'a> Plan<'a> {
                     .get(i)
                     .is_some_and(|b| b.loop_id.eq_ignore_ascii_case("2110D"))
             });
+        let (subscriber_dates, dependent_dates) = date_loops(response)?;
         let has_dependents = !response.dependents.is_empty();
         if response.subscriber.is_none() {
             let member_level = [C_2100, C_2110, D_2100, D_2110]
@@ -114,20 +120,48 @@ impl<'a> Plan<'a> {
         }
         if !has_dependents
             && (!dependent_benefits.is_empty()
+                || !dependent_dates.is_empty()
                 || !errors[D_2100].is_empty()
                 || !errors[D_2110].is_empty())
         {
             return Err(refused(
                 "dependents".into(),
-                "a 2110D benefit or 2100D error needs a dependent",
+                "a 2110D benefit, 2100D date or 2100D error needs a dependent",
             ));
         }
         Ok(Plan {
             errors,
+            subscriber_dates,
+            dependent_dates,
             subscriber_benefits,
             dependent_benefits,
         })
     }
+}
+
+/// The subscriber's (2100C, or no loop) and the dependent's (2100D) plan dates, with their positions.
+type DateLoops<'a> = (
+    Vec<(usize, &'a DateInformation)>,
+    Vec<(usize, &'a DateInformation)>,
+);
+
+/// Splits the plan dates by loop; a date of any other loop is refused.
+fn date_loops(response: &EligibilityResponse) -> Result<DateLoops<'_>, X12Error> {
+    let (mut subscriber, mut dependent) = (Vec::new(), Vec::new());
+    for (i, date) in response.plan_date_information.iter().enumerate() {
+        match date.loop_id.as_deref() {
+            None => subscriber.push((i, date)),
+            Some(l) if l.eq_ignore_ascii_case("2100C") => subscriber.push((i, date)),
+            Some(l) if l.eq_ignore_ascii_case("2100D") => dependent.push((i, date)),
+            Some(_) => {
+                return Err(refused(
+                    format!("planDateInformation[{i}].loop"),
+                    "is not 2100C or 2100D",
+                ))
+            }
+        }
+    }
+    Ok((subscriber, dependent))
 }
 
 fn write_body(
@@ -249,12 +283,10 @@ fn write_body(
     )?;
     write_errors(w, &plan.errors[C_2100])?;
     write_demographics(w, subscriber, "subscriber")?;
-    for (i, date) in response.plan_date_information.iter().enumerate() {
-        write_date(w, date, "planDateInformation[]").map_err(|e| indexed(e, i))?;
-    }
+    write_plan_dates(w, &plan.subscriber_dates)?;
     write_benefits(w, response, &plan.subscriber_benefits, &plan.errors[C_2110])?;
 
-    // 2000D/2100D dependents and 2110D benefits (all with the first dependent).
+    // 2000D/2100D dependents, 2100D dates and 2110D benefits (all with the first dependent).
     for (i, dependent) in response.dependents.iter().enumerate() {
         let first = i == 0;
         hl(w, 4 + i as u64, Some(3), "23", false);
@@ -280,6 +312,7 @@ fn write_body(
         })();
         result.map_err(|e| indexed(e, i))?;
         if first {
+            write_plan_dates(w, &plan.dependent_dates)?;
             write_benefits(w, response, &plan.dependent_benefits, &plan.errors[D_2110])?;
         }
     }
@@ -330,90 +363,6 @@ pub(super) fn write_errors(w: &mut X12Writer, errors: &[&PayerErrorInfo]) -> Res
         )?;
         w.end();
     }
-    Ok(())
-}
-
-pub(super) fn write_reference(
-    w: &mut X12Writer,
-    qualifier: &str,
-    value: &str,
-    description: Option<&str>,
-    path: &'static str,
-) -> Result<(), X12Error> {
-    w.begin("REF");
-    w.element(path, qualifier)?;
-    w.element(path, value)?;
-    w.opt(path, description)?;
-    w.end();
-    Ok(())
-}
-
-/// `DTP*<qualifier>*D8|RD8*<date>[-<end>]`.
-pub(super) fn write_date(
-    w: &mut X12Writer,
-    date: &DateInformation,
-    path: &'static str,
-) -> Result<(), X12Error> {
-    w.begin("DTP");
-    w.element(path, &date.qualifier_code)?;
-    match &date.end_date {
-        Some(end) => {
-            w.element("DTP02", "RD8")?;
-            w.pair(path, &date.date, '-', end)?;
-        }
-        None => {
-            w.element("DTP02", "D8")?;
-            w.element(path, &date.date)?;
-        }
-    }
-    w.end();
-    Ok(())
-}
-
-/// N3 and N4 of an address.
-pub(super) fn write_address(
-    w: &mut X12Writer,
-    address: Option<&Address>,
-    path: &'static str,
-) -> Result<(), X12Error> {
-    let Some(a) = address else {
-        return Ok(());
-    };
-    if a.address1.is_some() || a.address2.is_some() {
-        w.begin("N3");
-        w.opt(path, a.address1.as_deref())?;
-        w.opt(path, a.address2.as_deref())?;
-        w.end();
-    }
-    if a.city.is_some() || a.state.is_some() || a.postal_code.is_some() || a.country_code.is_some()
-    {
-        w.begin("N4");
-        w.opt(path, a.city.as_deref())?;
-        w.opt(path, a.state.as_deref())?;
-        w.opt(path, a.postal_code.as_deref())?;
-        w.opt(path, a.country_code.as_deref())?;
-        w.end();
-    }
-    Ok(())
-}
-
-/// `PER*IC*<name>*<q1>*<n1>*<q2>*<n2>*<q3>*<n3>`; a PER holds at most three numbers.
-pub(super) fn write_contact(
-    w: &mut X12Writer,
-    contact: &Contact,
-    path: &'static str,
-) -> Result<(), X12Error> {
-    if contact.communications.len() > 3 {
-        return Err(w.error(path, "a contact has at most three communication numbers"));
-    }
-    w.begin("PER");
-    w.element("PER01", "IC")?;
-    w.opt(path, contact.name.as_deref())?;
-    for c in &contact.communications {
-        w.element(path, &c.qualifier)?;
-        w.element(path, &c.number)?;
-    }
-    w.end();
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 //! The 2000/2100, 2110 and 2120 segments of a 271 other than HL, NM1, AAA and EB: where each one goes in the
 //! response, and which ones are out of the implementation guide's order.
+use payer_core::{DateInformation, Text};
+
 use super::decode::{Level, Txn};
 use super::normalize as n;
 use crate::reply::Tag;
@@ -177,8 +179,18 @@ impl Txn {
             }
             Tag::Dtp => {
                 let (date, bad) = n::date(seg);
+                // A member DTP is of the 2100 loop even before the NM1 (2000C/2000D have no DTP).
+                let loop_id = if self.level == Level::Subscriber {
+                    "2100C"
+                } else {
+                    "2100D"
+                };
                 if let Some(cur) = self.cur.as_mut() {
-                    cur.plan_date_information.extend(date);
+                    cur.plan_date_information
+                        .extend(date.map(|date| DateInformation {
+                            loop_id: Some(Text::from_static(loop_id)),
+                            ..date
+                        }));
                 }
                 problem = bad;
             }

@@ -180,7 +180,8 @@ pub(crate) fn add_plan_reference(plan: &mut PlanInformation, r: Reference) {
     plan.references.push(r);
 }
 
-/// DTP: a date or a range. `Err` names what is wrong (for a warning); the value is kept as sent either way.
+/// DTP: a date or a range, without its loop (the caller knows it). `Err` names what is wrong (for a warning);
+/// the value is kept as sent either way.
 pub(crate) fn date(seg: &Segment<'_>) -> (Option<DateInformation>, Option<&'static str>) {
     let [qualifier, format, value] = seg.fields::<3>();
     if qualifier.is_empty() || value.is_empty() {
@@ -199,6 +200,7 @@ pub(crate) fn date(seg: &Segment<'_>) -> (Option<DateInformation>, Option<&'stat
         qualifier: name,
         date: Text::new(date),
         end_date: end_date.map(Text::new),
+        loop_id: None,
     };
     (
         Some(info),

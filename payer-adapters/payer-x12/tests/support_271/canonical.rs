@@ -1,5 +1,5 @@
 //! The canonical form of a generated response: what the 271 decoder gives back for it.
-use payer_core::{EligibilityResponse, PayerErrorInfo, PlanStatus};
+use payer_core::{EligibilityResponse, PayerErrorInfo, PlanStatus, Text};
 use payer_x12::{codes, summarize};
 
 fn name_of<T: From<&'static str>>(
@@ -42,8 +42,16 @@ pub fn canonical(input: &EligibilityResponse) -> EligibilityResponse {
             }
         }
     }
+    // 2100C dates (those without a loop are written there) come before 2100D ones.
+    let (c, d): (Vec<_>, Vec<_>) = r
+        .plan_date_information
+        .drain(..)
+        .partition(|d| d.loop_id.as_deref() != Some("2100D"));
+    r.plan_date_information = c.into_iter().chain(d).collect();
     for date in r.plan_date_information.iter_mut() {
         date.qualifier = codes::date_qualifier_name(&date.qualifier_code).map(Into::into);
+        date.loop_id
+            .get_or_insert_with(|| Text::from_static("2100C"));
     }
     // 2110C benefits come before 2110D ones.
     let (c, d): (Vec<_>, Vec<_>) = r

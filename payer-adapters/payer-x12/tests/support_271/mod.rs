@@ -136,6 +136,10 @@ pub(crate) fn reference() -> impl Strategy<Value = Reference> {
         })
 }
 
+/// The loop of a generated plan date: none (the subscriber's), `2100C` or `2100D`.
+const DATE_LOOPS: &[Option<&str>] = &[None, Some("2100C"), Some("2100D")];
+
+/// A date without a loop (a benefit's date; [`response`] gives plan dates theirs).
 pub(crate) fn date_info() -> impl Strategy<Value = DateInformation> {
     (
         code(&["291", "307", "346", "347", "356", "472", "999"]),
@@ -147,6 +151,7 @@ pub(crate) fn date_info() -> impl Strategy<Value = DateInformation> {
             qualifier: None,
             date: t(date),
             end_date: ot(end_date),
+            loop_id: None,
         })
 }
 
@@ -210,7 +215,7 @@ pub fn response() -> impl Strategy<Value = EligibilityResponse> {
         ),
         (
             of(vec(reference(), 1..4)),
-            vec(date_info(), 0..3),
+            vec((date_info(), select(DATE_LOOPS)), 0..4),
             vec(benefit(false), 0..6),
             vec(benefit(true), 0..3),
         ),
@@ -226,6 +231,17 @@ pub fn response() -> impl Strategy<Value = EligibilityResponse> {
                 (errors, d_errors),
             )| {
                 let has_dependents = !dependents.is_empty();
+                // Subscriber and dependent dates interleaved, to check that they are regrouped; a 2100D
+                // date needs a dependent to go to.
+                let dates = dates
+                    .into_iter()
+                    .map(|(date, loop_id)| DateInformation {
+                        loop_id: loop_id
+                            .map(|l| if has_dependents { l } else { "2100C" })
+                            .map(Text::from_static),
+                        ..date
+                    })
+                    .collect();
                 let mut benefits = c;
                 if has_dependents {
                     // Interleave dependent benefits to check that they are regrouped.

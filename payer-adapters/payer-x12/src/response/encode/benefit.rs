@@ -1,7 +1,8 @@
 //! One 2110C/2110D benefit loop of the 271 encoder: EB, HSD, REF, DTP, AAA, MSG, III and the 2120 LS/LE loop.
 use payer_core::{BenefitInformation, PayerErrorInfo, RelatedEntity};
 
-use super::{indexed, write_address, write_contact, write_date, write_errors, write_reference};
+use super::segments::{write_address, write_contact, write_date, write_reference};
+use super::{indexed, write_errors};
 use crate::error::X12Error;
 use crate::writer::X12Writer;
 

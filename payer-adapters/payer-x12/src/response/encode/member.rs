@@ -1,7 +1,8 @@
-//! The member parts of the 271 encoder: 2100C/2100D NM1, DMG, INS, and the plan references (REF).
-use payer_core::{EligibilityResponse, Phi, ResponseMember};
+//! The member parts of the 271 encoder: 2100C/2100D NM1, DMG, INS, the plan references (REF) and dates (DTP).
+use payer_core::{DateInformation, EligibilityResponse, Phi, ResponseMember};
 
-use super::{indexed, write_reference};
+use super::indexed;
+use super::segments::{write_date, write_reference};
 use crate::error::X12Error;
 use crate::writer::X12Writer;
 
@@ -119,6 +120,17 @@ pub(super) fn write_plan_references(
         if let Some(value) = value.as_deref().filter(|_| !listed(qualifier)) {
             write_reference(w, qualifier, value, description.as_deref(), name)?;
         }
+    }
+    Ok(())
+}
+
+/// The plan dates (DTP) of one member loop, each with its position in `planDateInformation`.
+pub(super) fn write_plan_dates(
+    w: &mut X12Writer,
+    dates: &[(usize, &DateInformation)],
+) -> Result<(), X12Error> {
+    for &(i, date) in dates {
+        write_date(w, date, "planDateInformation[]").map_err(|e| indexed(e, i))?;
     }
     Ok(())
 }
