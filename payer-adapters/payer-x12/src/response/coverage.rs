@@ -38,11 +38,9 @@ use super::service_index::ServiceIndex;
 
 mod service;
 
-use service::{new_service, Eb, ServiceBuilder, Slot, Slots};
+use service::{push_service, Eb, ServiceBuilder, Slots, EMPTY_SLOTS};
 
 const HEALTH_PLAN: &str = "30";
-/// The loop of a dependent's benefits.
-const DEPENDENT_BENEFITS: &str = "2110D";
 /// The loop of a dependent's plan dates.
 const DEPENDENT_DATES: &str = "2100D";
 
@@ -63,12 +61,9 @@ pub(super) fn summarize_with_status(response: &EligibilityResponse) -> (Coverage
     };
     // The patient's benefits only: a response that carries a dependent's (2110D) is about the dependent, and
     // the subscriber's own (2110C) would mix another person's status and amounts into the answer.
-    let for_dependent = response
-        .benefits_information
-        .iter()
-        .any(|b| b.loop_id == DEPENDENT_BENEFITS);
+    let for_dependent = response.benefits_information.iter().any(is_dependents);
     for (at, benefit) in response.benefits_information.iter().enumerate() {
-        let patients = !for_dependent || benefit.loop_id == DEPENDENT_BENEFITS;
+        let patients = !for_dependent || is_dependents(benefit);
         summary.add(at, benefit, patients);
     }
     let status = summary
@@ -142,7 +137,7 @@ impl Summary {
         }
         if tells_status {
             self.all.see(at, active);
-            if is_about(benefit, HEALTH_PLAN) {
+            if is_about_the_plan(benefit) {
                 self.plan.see(at, active);
             }
         }
@@ -161,8 +156,8 @@ impl Summary {
     fn add_to(&mut self, code: &str, eb: &Eb<'_>) {
         let (services, slots) = (&mut self.services, &mut self.slots);
         let at = self.index.position(code, || {
-            services.push(new_service(code));
-            slots.push([Slot::EMPTY; 8]);
+            push_service(services, code);
+            slots.push(EMPTY_SLOTS);
             services.len() - 1
         });
         if let (Some(coverage), Some(slots)) = (self.services.get_mut(at), self.slots.get_mut(at)) {
@@ -231,9 +226,20 @@ fn is_inactive(code: &str) -> bool {
     matches!(code, "6" | "7" | "8")
 }
 
-fn is_about(b: &BenefitInformation, service: &str) -> bool {
-    b.service_type_codes.is_empty() && service == HEALTH_PLAN
-        || b.service_type_codes.iter().any(|c| c == service)
+// The comparisons below are byte-string patterns, which compile to a length check and a load or two: the same
+// comparisons as `==` on strings called `memcmp` once per benefit.
+
+/// Whether a benefit is a dependent's (loop 2110D).
+fn is_dependents(b: &BenefitInformation) -> bool {
+    matches!(b.loop_id.as_bytes(), b"2110D")
+}
+
+/// Whether a benefit is about the health plan as a whole (service type `30`, or none).
+fn is_about_the_plan(b: &BenefitInformation) -> bool {
+    b.service_type_codes.is_empty()
+        || b.service_type_codes
+            .iter()
+            .any(|c| matches!(c.as_bytes(), b"30"))
 }
 
 fn parse_date(v: &str) -> Option<NaiveDate> {

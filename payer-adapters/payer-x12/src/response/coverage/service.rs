@@ -64,17 +64,50 @@ impl Slot {
     };
 }
 
-/// The summary entry of a service type not seen before.
-pub(super) fn new_service(code: &str) -> ServiceCoverage {
+/// No amounts filed, for every network, kind and level.
+pub(super) const EMPTY_SLOTS: Slots = [Slot::EMPTY; 8];
+
+/// No amounts.
+const NO_AMOUNTS: Amounts = Amounts {
+    total: None,
+    remaining: None,
+};
+
+/// No benefits in a network.
+const NO_BENEFITS: NetworkBenefits = NetworkBenefits {
+    copay: None,
+    coinsurance_percent: None,
+    deductible: Accumulator {
+        individual: NO_AMOUNTS,
+        family: NO_AMOUNTS,
+    },
+    out_of_pocket: Accumulator {
+        individual: NO_AMOUNTS,
+        family: NO_AMOUNTS,
+    },
+};
+
+/// An unnamed summary entry with nothing in it.
+const EMPTY_SERVICE: ServiceCoverage = ServiceCoverage {
+    service_type_code: Text::EMPTY,
+    service_type: None,
+    active: None,
+    authorization_required: None,
+    in_network: NO_BENEFITS,
+    out_of_network: NO_BENEFITS,
+};
+
+/// Appends the summary entry of a service type not seen before. The entry is copied into the list from a
+/// constant and named there: one built on the stack and copied in was read back with wide loads right after
+/// its narrow stores, a store-forwarding stall on every new service type.
+pub(super) fn push_service(services: &mut Vec<ServiceCoverage>, code: &str) {
     let (service_type_code, service_type) = match codes::service_type_text(code) {
         Some((code, name)) => (code, Some(name)),
         None => (Text::new(code), None),
     };
-    ServiceCoverage {
-        service_type_code,
-        service_type,
-        ..ServiceCoverage::default()
-    }
+    let entry = services.push_mut(EMPTY_SERVICE);
+    entry.service_type_code = service_type_code;
+    entry.service_type = service_type;
 }
 
 impl ServiceBuilder<'_> {
