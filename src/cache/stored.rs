@@ -30,9 +30,11 @@ use payer_core::{CoverageStatus, EligibilityResponse};
 const EMPTY_CONTROL_NUMBER: &[u8] = br#"{"controlNumber":"""#;
 /// `x12` length meaning "no x12".
 const NO_X12: u32 = u32::MAX;
-/// The largest part a stored answer may declare before anything is allocated for it (a 100-EB answer is
-/// about 60 KB).
-pub const MAX_PART_BYTES: usize = 16 << 20;
+/// The largest part a stored answer may have (a 100-EB answer is about 60 KB; a part's length is a `u32`).
+const MAX_PART_BYTES: usize = 1 << 30;
+/// LZ4's largest expansion: a block of `n` bytes decompresses to at most `255 n + 16`, so a declared length
+/// past that is refused before anything is allocated for it.
+const MAX_EXPANSION: usize = 255;
 
 /// One cached answer, serialized and packed.
 #[derive(Clone)]
@@ -121,6 +123,9 @@ impl StoredAnswer {
             None => bytes.extend_from_slice(&NO_X12.to_le_bytes()),
         }
         compress_part(members, &mut bytes)?;
+        // The room reserved for the worst case is about the plain answer's size: given back, so that the
+        // answer weighs what it packed to, wherever it is held.
+        bytes.shrink_to_fit();
         StoredAnswer::from_packed_at(bytes, 0)
     }
 
@@ -317,6 +322,9 @@ impl<'a> Reader<'a> {
             .filter(|length| *length <= MAX_PART_BYTES)
             .ok_or(Malformed)?;
         let block = usize::try_from(self.u32()?).map_err(|_| Malformed)?;
+        if length > block.saturating_mul(MAX_EXPANSION).saturating_add(16) {
+            return Err(Malformed);
+        }
         let from = self.at;
         self.take(block)?;
         Ok(Some(Part {
@@ -343,4 +351,39 @@ fn status_of(byte: u8) -> Option<CoverageStatus> {
         4 => CoverageStatus::Unknown,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use payer_core::{BenefitInformation, EligibilityResponse};
+
+    use super::StoredAnswer;
+
+    #[test]
+    fn a_packed_answer_holds_no_more_than_it_packed_to() {
+        let response = EligibilityResponse {
+            benefits_information: (0..100)
+                .map(|k| BenefitInformation {
+                    code: "C".into(),
+                    benefit_amount: Some(format!("{k}.00").into()),
+                    ..BenefitInformation::default()
+                })
+                .collect(),
+            x12: Some("ISA*00*~".repeat(500)),
+            ..EligibilityResponse::default()
+        };
+        let stored = StoredAnswer::new(response).unwrap();
+        let packed = stored.as_bytes().len();
+        assert!(packed * 4 < stored.members_len(), "{packed} bytes packed");
+        assert_eq!(
+            stored.bytes.capacity(),
+            packed,
+            "the worst case's room is given back"
+        );
+        // A length LZ4 cannot reach from the block that follows is refused before it is allocated.
+        let block = u32::from_le_bytes(stored.as_bytes()[6..10].try_into().unwrap());
+        let mut inflated = stored.as_bytes().to_vec();
+        inflated[2..6].copy_from_slice(&(block * 255 + 17).to_le_bytes());
+        assert!(StoredAnswer::from_packed_at(inflated, 0).is_err());
+    }
 }

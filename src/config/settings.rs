@@ -16,8 +16,8 @@ pub const DEFAULT_DEADLINE_MS: u64 = 20_000;
 pub const DEFAULT_MAX_DEADLINE_MS: u64 = 20_000;
 /// Default `server.workers`: 0 means one HTTP worker per CPU core.
 pub const DEFAULT_WORKERS: usize = 0;
-/// Default `server.small_writes_above_in_flight`: past this many checks in flight, answers are written in
-/// pieces that keep each connection's write buffer at 8 KiB (see `routes::pieces`).
+/// Default `server.small_writes_above_in_flight`: with this many other checks in flight, answers are written
+/// in pieces that keep each connection's write buffer at 8 KiB (see `routes::pieces`).
 pub const DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT: usize = 1_000;
 /// Default `server.shutdown_grace_s`: the longest default deadline and a second, so a rolling restart cuts
 /// no accepted check short.
@@ -134,8 +134,8 @@ pub struct ServerSection {
     /// [`super::security::DEFAULT_MAX_JSON_DEPTH`].
     #[serde(default = "super::security::default_max_json_depth")]
     pub max_json_depth: usize,
-    /// Checks in flight past which answers are written in 7 KiB pieces, so that each connection's write
-    /// buffer stays at 8 KiB instead of growing to its largest answer; 0 means always. Default
+    /// Other checks in flight from which an answer is written in 7 KiB pieces, so that each connection's
+    /// write buffer stays at 8 KiB instead of growing to its largest answer; 0 means always. Default
     /// [`DEFAULT_SMALL_WRITES_ABOVE_IN_FLIGHT`].
     #[serde(default = "default_small_writes_above_in_flight")]
     pub small_writes_above_in_flight: usize,

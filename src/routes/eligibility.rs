@@ -179,8 +179,9 @@ async fn run_check(
             include_x12,
         } = &answer.response;
         let body = stored_body::write(stored, control_number, *include_x12, &answer.meta)?;
-        let in_flight = usize::try_from(state.metrics.checks_in_flight.get()).unwrap_or(0);
-        let in_pieces = in_flight > state.limits.small_writes_above_in_flight;
+        // The gauge counts the other checks in flight: this one's was counted out when it was answered.
+        let others = usize::try_from(state.metrics.checks_in_flight.get()).unwrap_or(0);
+        let in_pieces = others >= state.limits.small_writes_above_in_flight;
         return Ok(pieces::json_ok(body, in_pieces));
     }
     let response = answer

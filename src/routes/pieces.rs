@@ -4,8 +4,8 @@
 //! actix-web copies a body into the connection's write buffer and keeps that buffer, at the size it grew to,
 //! for the connection's life (up to 128 KiB). One piece is the cheapest way to send an answer (one copy, one
 //! write), and the gateway does that while few checks are in flight. But a typical answer is about 21 KB, so
-//! at 10,000 open connections the buffers alone hold 320 MB. Past `server.small_writes_above_in_flight`
-//! checks in flight, an answer larger than [`PIECE_BYTES`] goes out as a sized stream of such pieces: the
+//! at 10,000 open connections the buffers alone hold 320 MB. From `server.small_writes_above_in_flight` other
+//! checks in flight on, an answer larger than [`PIECE_BYTES`] goes out as a sized stream of such pieces: the
 //! server flushes each one (it is set to flush at [`PIECE_BYTES`], see `startup`), and its buffer never
 //! grows. That costs a write per piece (three for a typical answer) where memory, not a system call, is what
 //! runs out.

@@ -195,11 +195,11 @@ impl Summary {
             });
         // Only a response about a dependent has 2100D dates, so trying them first is the dependent rule.
         let dates = &response.plan_date_information;
-        let (plan_begin, plan_end) = plan_dates(
-            dates
-                .iter()
-                .filter(|d| d.loop_id.as_deref() == Some(DEPENDENT_DATES)),
-        )
+        let (plan_begin, plan_end) = plan_dates(dates.iter().filter(|d| {
+            d.loop_id
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(DEPENDENT_DATES))
+        }))
         .or_else(|| plan_dates(dates.iter()))
         .or_else(|| active.and_then(|b| plan_dates(b.details().benefits_date_information.iter())))
         .unwrap_or_default();
