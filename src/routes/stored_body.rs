@@ -3,11 +3,13 @@
 //! It holds the same members as the [`CheckBody`](super::eligibility::CheckBody) of a decoded answer: the
 //! check's own `controlNumber`, the stored answer's members, `x12` when asked for and kept, and `meta`.
 //!
-//! The stored members are decompressed straight into the body. The body is one buffer, so that the HTTP server copies it into the connection's write buffer in one piece
-//! and sends it in one write. In pieces, each piece past the server's flush threshold costs a write of its own
-//! (a second `sendto` for a typical 23 KB answer, the largest cost a cached check had over a bare Redis GET),
-//! and pieces that overflow the write buffer one after another double it. In one piece the buffer grows once,
-//! to the response's size, and the server keeps it at that for the connection's life (up to 128 KiB).
+//! The stored members are decompressed straight into the body, and the body is one buffer: the HTTP server
+//! copies it into the connection's write buffer in one piece and sends it in one write. Handed over in
+//! several chunks, each chunk past the server's flush threshold costs a write of its own (a second `sendto`
+//! for a typical 23 KB answer was the largest cost a cached check had over a bare Redis GET). In one piece
+//! the write buffer grows once, to the response's size, and the server keeps it at that for the connection's
+//! life (up to 128 KiB); when many checks are in flight, the route hands the same buffer over in pieces
+//! that keep it at 8 KiB instead ([`super::pieces`]).
 use crate::cache::StoredAnswer;
 use crate::error::ApiError;
 use crate::router::{Meta, UnreadableAnswer};
