@@ -158,8 +158,8 @@ pub struct CacheSection {
     /// Most answers held in memory, in entries; the least used go first. Default [`DEFAULT_CACHE_CAPACITY`].
     #[serde(default = "default_cache_capacity")]
     pub capacity: u64,
-    /// Most MiB of answers held in process (their stored, packed size); whichever of this and `capacity` is reached
-    /// first bounds the cache. Default [`DEFAULT_CACHE_MAX_MB`].
+    /// Most MiB of answers held in process (their stored, packed size); whichever of this and `capacity` is
+    /// reached first bounds the cache. Default [`DEFAULT_CACHE_MAX_MB`].
     #[serde(default = "default_cache_max_mb")]
     pub max_mb: u64,
     /// The key of the HMAC-SHA256 that turns an inquiry into a cache key: 64 hex digits (32 bytes).
