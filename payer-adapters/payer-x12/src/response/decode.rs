@@ -94,14 +94,17 @@ impl Txn {
         }
     }
 
+    /// `c` in the subscriber's loops, `d` in a dependent's.
+    pub(super) fn member_loop(&self, c: &'static str, d: &'static str) -> &'static str {
+        if self.level == Level::Subscriber {
+            c
+        } else {
+            d
+        }
+    }
+
     pub(super) fn loop_id(&self) -> &'static str {
-        let member = |c: &'static str, d: &'static str| {
-            if self.level == Level::Subscriber {
-                c
-            } else {
-                d
-            }
-        };
+        let member = |c, d| self.member_loop(c, d);
         match self.level {
             Level::Header => "2000A",
             Level::Source => ["2000A", "2100A"][usize::from(self.named)],

@@ -180,11 +180,7 @@ impl Txn {
             Tag::Dtp => {
                 let (date, bad) = n::date(seg);
                 // A member DTP is of the 2100 loop even before the NM1 (2000C/2000D have no DTP).
-                let loop_id = if self.level == Level::Subscriber {
-                    "2100C"
-                } else {
-                    "2100D"
-                };
+                let loop_id = self.member_loop("2100C", "2100D");
                 if let Some(cur) = self.cur.as_mut() {
                     cur.plan_date_information
                         .extend(date.map(|date| DateInformation {
