@@ -206,3 +206,13 @@ fn file_amount(amounts: &mut Amounts, slot: &mut Slot, period: Option<&str>, val
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_service_starts_as_the_default_one() {
+        assert_eq!(EMPTY_SERVICE, ServiceCoverage::default());
+    }
+}
