@@ -58,7 +58,7 @@ pub async fn shared_between_processes(target: Target, dump: impl Fn() -> Vec<(St
         .filter(|(key, _)| key.starts_with("elig:v1:c:"))
     {
         assert_eq!(key.len(), "elig:v1:c:".len() + 64, "{key}");
-        assert_eq!(value.first(), Some(&3), "sealed format byte: compressed");
+        assert_eq!(value.first(), Some(&4), "sealed format byte: packed");
         assert_eq!(value.get(1), Some(&1), "key id 1");
     }
 }
