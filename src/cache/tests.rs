@@ -365,36 +365,6 @@ async fn no_cache_never_hits() {
     assert_eq!(NoCache.kind(), "none");
 }
 
-#[tokio::test]
-async fn a_put_redis_refuses_is_reported_not_stored() {
-    // A port nobody listens on: bound, then closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port();
-    let redis = crate::fleet::Redis::connect(&crate::config::RedisConfig {
-        endpoints: crate::config::RedisEndpoints::Single(format!("redis://127.0.0.1:{port}")),
-        timeout: Duration::from_millis(200),
-        key_prefix: "t:".into(),
-        local_ttl: Duration::ZERO,
-        lease: Duration::from_secs(1),
-        encryption_keys: Vec::new(),
-    })
-    .unwrap();
-    let sealer = Sealer::new(&[crate::config::EncryptionKey::new(1, [9; 32])]).unwrap();
-    let cache = RedisCache::new(
-        redis,
-        sealer,
-        Duration::ZERO,
-        Duration::from_secs(5),
-        entries(10),
-    );
-    let key = keyer().derive(&sample_inquiry());
-    let entry = CachedEntry::new(stored(EligibilityResponse::default()));
-    // Not stored in Redis, though the local tier keeps it: other instances would not find it.
-    assert!(!cache.put(key, entry, Duration::from_secs(60)).await);
-}
-
 #[test]
 fn key_encoding_is_stable_across_releases() {
     // A fleet upgraded one instance at a time shares its cache: the same inquiry must keep the same key.

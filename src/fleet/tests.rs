@@ -18,6 +18,12 @@ pub(crate) fn config(url: String) -> RedisConfig {
     }
 }
 
+/// A loopback port nobody listens on: bound, then closed.
+pub(crate) fn closed_port() -> u16 {
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    closed.local_addr().unwrap().port()
+}
+
 /// Waits (up to 10 s) until the handle has counted `errors` failures.
 async fn until_errors(redis: &Redis, errors: u64) {
     for _ in 0..1000 {
@@ -49,11 +55,7 @@ async fn a_redis_that_does_not_answer_is_left_only_after_three_timeouts_in_a_row
 
 #[tokio::test]
 async fn a_refused_connection_is_left_at_once() {
-    let port = {
-        let closed = TcpListener::bind("127.0.0.1:0").unwrap();
-        closed.local_addr().unwrap().port()
-    };
-    let redis = Redis::connect(&config(format!("redis://127.0.0.1:{port}"))).unwrap();
+    let redis = Redis::connect(&config(format!("redis://127.0.0.1:{}", closed_port()))).unwrap();
 
     for _ in 0..1000 {
         // Read in this order, the count covers every failure the health reflects.
