@@ -222,18 +222,29 @@ impl Leases {
             }
             Err(_) => Vec::new(),
         };
-        let _ = self
-            .redis
-            .script::<i64>(
-                "lease finish",
-                &FINISH,
-                &[lease_key],
-                &[token, &published, millis(DONE_TTL).to_string().as_bytes()],
-            )
-            .await;
+        finish(&self.redis, "lease finish", lease_key, token, &published).await;
         release.armed = false;
         result
     }
+}
+
+/// Ends the lease `lease_key` if it still holds `token`: replaced by `published` for [`DONE_TTL`], or freed
+/// when `published` is empty.
+async fn finish(
+    redis: &Redis,
+    what: &'static str,
+    lease_key: &str,
+    token: &[u8],
+    published: &[u8],
+) {
+    let _ = redis
+        .script::<i64>(
+            what,
+            &FINISH,
+            &[lease_key],
+            &[token, published, millis(DONE_TTL).to_string().as_bytes()],
+        )
+        .await;
 }
 
 /// Frees a lease whose holder's flight is dropped before it finished (its deadline passed, or no check
@@ -256,15 +267,7 @@ impl Drop for Release {
         // Outside a runtime (the process is ending) the lease is left to expire.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                let no_answer: &[u8] = b"";
-                let _ = redis
-                    .script::<i64>(
-                        "lease release",
-                        &FINISH,
-                        &[&lease_key],
-                        &[&token, no_answer, b"1"],
-                    )
-                    .await;
+                finish(&redis, "lease release", &lease_key, &token, b"").await;
             });
         }
     }
