@@ -10,10 +10,10 @@
 //! Why compressed: an answer's JSON repeats its keys and codes, and the sandbox payer's 23 KB answer (21 KB
 //! of JSON and its 271) seals to about 4 KB. Redis holds and sends a fifth of the bytes, and a hit decrypts a
 //! fifth of them; the answer was compressed once, when it was serialized, and is decompressed into the
-//! client's body (`StoredAnswer::write_members`). Compressing before encrypting lets a value's length depend on its content, but
-//! a value holds one inquiry's answer only, to a key only that inquiry's fields make: nobody who can read
-//! lengths in Redis can put text of their own beside another member's data, so there is no compression
-//! oracle (the attack on TLS that compressed secrets beside attacker-chosen text).
+//! client's body (`StoredAnswer::write_members`). Compressing before encrypting lets a value's length depend
+//! on its content, but a value holds one inquiry's answer only, to a key only that inquiry's fields make:
+//! nobody who can read lengths in Redis can put text of their own beside another member's data, so there is
+//! no compression oracle (the attack on TLS that compressed secrets beside attacker-chosen text).
 //!
 //! Formats 3 (the plain answer as one LZ4 block after its length) and 2 (the plain answer), sealed by earlier
 //! releases, still open, so that a fleet upgraded one instance at a time keeps its cache; format 1 (a JSON
@@ -28,7 +28,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
 use thiserror::Error;
 
-use super::stored::Malformed;
+use super::stored::{decompress_exact, Malformed};
 use super::{CachedEntry, StoredAnswer};
 use crate::config::EncryptionKey;
 
@@ -196,11 +196,9 @@ fn decompress(plain: &[u8]) -> Result<Vec<u8>, Malformed> {
         .ok()
         .filter(|length| *length <= MAX_ANSWER_BYTES)
         .ok_or(Malformed)?;
-    let mut answer = vec![0; length];
-    match lz4_flex::block::decompress_into(block, &mut answer) {
-        Ok(written) if written == length => Ok(answer),
-        _ => Err(Malformed),
-    }
+    let mut answer = Vec::new();
+    decompress_exact(block, length, &mut answer)?;
+    Ok(answer)
 }
 
 fn millis_since_epoch(time: SystemTime) -> u64 {

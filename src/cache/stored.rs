@@ -211,16 +211,33 @@ impl StoredAnswer {
     fn decompress(&self, part: &Part, out: &mut Vec<u8>) -> Result<(), Malformed> {
         let block = self.bytes.get(part.block.clone()).ok_or(Malformed)?;
         let at = out.len();
-        out.resize(at + part.length, 0);
-        let room = out.get_mut(at..).ok_or(Malformed)?;
-        match lz4_flex::block::decompress_into(block, room) {
-            Ok(written) if written == part.length && simdutf8::basic::from_utf8(room).is_ok() => {
-                Ok(())
-            }
-            _ => {
-                out.truncate(at);
-                Err(Malformed)
-            }
+        decompress_exact(block, part.length, out)?;
+        let is_text = out
+            .get(at..)
+            .is_some_and(|part| simdutf8::basic::from_utf8(part).is_ok());
+        if !is_text {
+            out.truncate(at);
+            return Err(Malformed);
+        }
+        Ok(())
+    }
+}
+
+/// Appends the LZ4 `block` to `out`, decompressed; it must come to exactly `length` bytes (`out` is left as
+/// it was otherwise).
+pub(super) fn decompress_exact(
+    block: &[u8],
+    length: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), Malformed> {
+    let at = out.len();
+    out.resize(at + length, 0);
+    let room = out.get_mut(at..).unwrap_or_default();
+    match lz4_flex::block::decompress_into(block, room) {
+        Ok(written) if written == length => Ok(()),
+        _ => {
+            out.truncate(at);
+            Err(Malformed)
         }
     }
 }
