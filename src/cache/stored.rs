@@ -173,9 +173,18 @@ impl StoredAnswer {
     }
 
     /// Appends the answer's JSON members after `controlNumber` to `out`: nothing, or `,"key":value,...` (no
-    /// closing brace).
+    /// closing brace). What is served as text must be text (`out` is left as it was otherwise).
     pub fn write_members(&self, out: &mut Vec<u8>) -> Result<(), Malformed> {
-        self.decompress(&self.members, out)
+        let at = out.len();
+        self.decompress(&self.members, out)?;
+        let is_text = out
+            .get(at..)
+            .is_some_and(|members| simdutf8::basic::from_utf8(members).is_ok());
+        if !is_text {
+            out.truncate(at);
+            return Err(Malformed);
+        }
+        Ok(())
     }
 
     /// The raw payer payload(s), when the answer kept them.
@@ -207,19 +216,10 @@ impl StoredAnswer {
         Ok(response)
     }
 
-    /// Decompresses `part` onto the end of `out`; what is served as text must be text.
+    /// Decompresses `part` onto the end of `out`.
     fn decompress(&self, part: &Part, out: &mut Vec<u8>) -> Result<(), Malformed> {
         let block = self.bytes.get(part.block.clone()).ok_or(Malformed)?;
-        let at = out.len();
-        decompress_exact(block, part.length, out)?;
-        let is_text = out
-            .get(at..)
-            .is_some_and(|part| simdutf8::basic::from_utf8(part).is_ok());
-        if !is_text {
-            out.truncate(at);
-            return Err(Malformed);
-        }
-        Ok(())
+        decompress_exact(block, part.length, out)
     }
 }
 
